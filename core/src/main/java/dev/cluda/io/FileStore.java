@@ -20,6 +20,11 @@ public interface FileStore {
 
     boolean exists(String path) throws IOException;
 
+    boolean isDirectory(String path) throws IOException;
+
+    /** Deletes a file or a directory tree; true if anything was deleted. */
+    boolean deleteRecursively(String path) throws IOException;
+
     InputStream open(String path) throws IOException;
 
     /** Creates or replaces {@code path}, creating parent directories as needed. */

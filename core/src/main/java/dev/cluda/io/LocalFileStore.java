@@ -29,6 +29,25 @@ public final class LocalFileStore implements FileStore {
     }
 
     @Override
+    public boolean isDirectory(String path) {
+        return Files.isDirectory(Path.of(path));
+    }
+
+    @Override
+    public boolean deleteRecursively(String path) throws IOException {
+        Path root = Path.of(path);
+        if (!Files.exists(root)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        return true;
+    }
+
+    @Override
     public InputStream open(String path) throws IOException {
         return Files.newInputStream(Path.of(path));
     }

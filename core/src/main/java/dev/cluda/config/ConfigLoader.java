@@ -1,0 +1,130 @@
+package dev.cluda.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Loads an experiment: the built-in defaults ({@code dev/cluda/config/defaults.conf}, every key
+ * with its meaning), overlaid by the experiment file (which may {@code include} bases), overlaid
+ * by {@code --set key=value} overrides. A key that the defaults do not know is an error naming
+ * the key and the file, so a typo never silently falls back to a default.
+ */
+public final class ConfigLoader {
+
+    static final String DEFAULTS_RESOURCE = "dev/cluda/config/defaults.conf";
+
+    private ConfigLoader() {
+    }
+
+    /** The defaults alone. */
+    public static Config defaults() {
+        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /**
+     * Loads {@code file} (null for defaults only) with {@code overrides} of the form
+     * {@code key=value}.
+     */
+    public static Settings load(File file, List<String> overrides) {
+        Config defaults = defaults();
+        Config experiment = ConfigFactory.empty();
+        if (file != null) {
+            if (!file.isFile()) {
+                throw new ConfigError("config file " + file + " does not exist or is not a file");
+            }
+            try {
+                experiment = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new ConfigError("config file " + file + " cannot be parsed: " + e.getMessage(), e);
+            }
+        }
+        Config cli = parseOverrides(overrides);
+        rejectUnknownKeys(experiment, defaults, file == null ? "the configuration" : "config file " + file);
+        rejectUnknownKeys(cli, defaults, "--set");
+        try {
+            Config merged = cli.withFallback(experiment).withFallback(defaults).resolve();
+            return new Settings(merged);
+        } catch (ConfigException e) {
+            throw new ConfigError("configuration cannot be resolved: " + e.getMessage(), e);
+        }
+    }
+
+    /** Renders a resolved configuration as HOCON for {@code config.conf}, with origin comments. */
+    public static String render(Config config) {
+        return config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    }
+
+    private static Config parseOverrides(List<String> overrides) {
+        Config cli = ConfigFactory.empty();
+        List<String> items = overrides == null ? List.of() : overrides;
+        for (int i = items.size() - 1; i >= 0; i--) {
+            String item = items.get(i);
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigError("--set expects key=value, got '" + item + "'");
+            }
+            String key = item.substring(0, eq).trim();
+            String value = item.substring(eq + 1).trim();
+            try {
+                Config one = ConfigFactory.parseString(key + " = " + quoteIfNeeded(value),
+                        ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+                cli = cli.withFallback(one);
+            } catch (ConfigException e) {
+                throw new ConfigError("--set " + item + " cannot be parsed: " + e.getMessage(), e);
+            }
+        }
+        return cli;
+    }
+
+    private static String quoteIfNeeded(String value) {
+        if (value.isEmpty()) {
+            return "\"\"";
+        }
+        // Paths and URIs (s3a://b/k, /tmp/x) are not valid unquoted HOCON; numbers, booleans,
+        // lists and quoted strings pass through unchanged.
+        if (value.startsWith("\"") || value.startsWith("[") || value.startsWith("{")) {
+            return value;
+        }
+        if (value.matches("[A-Za-z0-9_.+-]+")) {
+            return value;
+        }
+        return ConfigValueQuote.quote(value);
+    }
+
+    private static void rejectUnknownKeys(Config config, Config defaults, String where) {
+        TreeSet<String> unknown = new TreeSet<>();
+        List<String> origins = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+            String key = entry.getKey();
+            if (!defaults.hasPathOrNull(key)) {
+                if (unknown.add(key)) {
+                    origins.add(key + " (" + entry.getValue().origin().description() + ")");
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigError(where + " sets unknown configuration key(s): " + String.join(", ", origins)
+                    + ". Run 'cluda explain' to list every key with its default.");
+        }
+    }
+
+    /** HOCON string quoting. */
+    private static final class ConfigValueQuote {
+        private ConfigValueQuote() {
+        }
+
+        static String quote(String s) {
+            return com.typesafe.config.ConfigValueFactory.fromAnyRef(s).render(ConfigRenderOptions.concise());
+        }
+    }
+}
