@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "cluda 0.1.0",
         description = "CLUDA: unsupervised domain adaptation for semantic segmentation, on Apache Spark.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ExplainCommand.class})
 public final class Cluda implements Runnable {
 
     @CommandLine.Spec
@@ -21,7 +21,7 @@ public final class Cluda implements Runnable {
 
     /** Builds the command line with the process-wide exception handling every entry point shares. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Cluda());
+        return new CommandLine(new Cluda()).setExecutionExceptionHandler(new ErrorHandler());
     }
 
     public static void main(String[] args) {
