@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.cluda.data.CityscapesClass;
 import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
@@ -58,12 +59,15 @@ public final class SyntheticBenchmarkWriter {
 
     /**
      * Generates and writes every image and label of {@code spec} below {@code outDir}, replacing
-     * files of the same name, then the manifest.
+     * files of the same name, then the manifest. {@code outDir} must be missing, empty, or hold a
+     * benchmark with the same image counts (then every file is overwritten and none goes stale).
      *
+     * @throws IllegalArgumentException if {@code outDir} holds other files
      * @throws IOException naming the file that could not be written
      */
     public static SynthSummary write(SynthSpec spec, FileStore store, String outDir) throws IOException {
         long start = System.nanoTime();
+        checkReplaceable(spec, store, outDir);
         String manifest = store.resolve(outDir, MANIFEST);
         store.writeAtomically(manifest, manifestJson(spec, false, null));
         List<Job> jobs = new ArrayList<>();
@@ -98,17 +102,8 @@ public final class SyntheticBenchmarkWriter {
      * generator version; false if the manifest is missing, unreadable, incomplete or different.
      */
     public static boolean matches(SynthSpec spec, FileStore store, String outDir) throws IOException {
-        String manifest = store.resolve(outDir, MANIFEST);
-        if (!store.exists(manifest)) {
-            return false;
-        }
-        JsonNode root;
-        try (InputStream in = store.open(manifest)) {
-            root = JSON.readTree(in);
-        } catch (JsonProcessingException e) {
-            return false;
-        }
-        if (root == null || root.path("format").asInt(-1) != FORMAT_VERSION || !root.path("complete").asBoolean(false)) {
+        JsonNode root = readManifest(store, outDir);
+        if (root.path("format").asInt(-1) != FORMAT_VERSION || !root.path("complete").asBoolean(false)) {
             return false;
         }
         JsonNode s = root.path("spec");
@@ -120,6 +115,38 @@ public final class SyntheticBenchmarkWriter {
                 && s.path("height").asInt() == spec.height()
                 && s.path("styleStrength").isNumber()
                 && s.path("styleStrength").asDouble() == spec.styleStrength();
+    }
+
+    /**
+     * Refuses a folder whose files this write would not all replace: readers index every file in
+     * the layout, so a leftover image from a larger or different benchmark would be trained on.
+     */
+    private static void checkReplaceable(SynthSpec spec, FileStore store, String outDir) throws IOException {
+        if (!store.exists(outDir) || store.listFiles(outDir).isEmpty()) {
+            return;
+        }
+        JsonNode s = readManifest(store, outDir).path("spec");
+        if (s.path("sourceImages").asInt() != spec.sourceImages()
+                || s.path("targetTrainImages").asInt() != spec.targetTrainImages()
+                || s.path("targetValImages").asInt() != spec.targetValImages()) {
+            throw new IllegalArgumentException(outDir + " already holds files that are not a synthetic benchmark with "
+                    + "the same image counts (" + spec.sourceImages() + "/" + spec.targetTrainImages() + "/"
+                    + spec.targetValImages() + "); write to an empty or new folder, or delete it first");
+        }
+    }
+
+    /** The parsed manifest, or a missing node if there is none or it is not JSON. */
+    private static JsonNode readManifest(FileStore store, String outDir) throws IOException {
+        String manifest = store.resolve(outDir, MANIFEST);
+        if (!store.exists(manifest)) {
+            return MissingNode.getInstance();
+        }
+        try (InputStream in = store.open(manifest)) {
+            JsonNode root = JSON.readTree(in);
+            return root == null ? MissingNode.getInstance() : root;
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
+        }
     }
 
     /** The image path of {@code index} (0-based) of {@code split}, relative to the output folder. */
