@@ -243,8 +243,8 @@ public final class SyntheticBenchmarkWriter {
         s.put("styleStrength", spec.styleStrength());
         root.put("spec", s);
         Map<String, Object> layout = new LinkedHashMap<>();
-        layout.put("source", SOURCE_DIR + " (gta5 layout)");
-        layout.put("target", TARGET_DIR + " (cityscapes layout)");
+        layout.put("source", folder("gta5", SOURCE_DIR));
+        layout.put("target", folder("cityscapes", TARGET_DIR));
         layout.put("trainCities", TRAIN_CITIES);
         layout.put("valCities", VAL_CITIES);
         root.put("layout", layout);
@@ -256,6 +256,13 @@ public final class SyntheticBenchmarkWriter {
             root.put("classFrequencies", frequencies);
         }
         return JSON.writeValueAsBytes(root);
+    }
+
+    private static Map<String, String> folder(String type, String root) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("type", type);
+        out.put("root", root);
+        return out;
     }
 
     private static Map<String, Double> frequencyMap(long[] counts) {
