@@ -3,6 +3,7 @@ package dev.cluda.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
@@ -32,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>DJL calls {@link #update} with the parameter's random id; the id → name map is taken once
  * from the parameter list given to the builder. The state (m, v, step per parameter) lives in a
  * manager this optimizer owns: {@link #close()} frees it. {@link #stateDict} and
- * {@link #loadStateDict} move it in and out under names that are stable across runs.
+ * {@link #loadStateDict} move it in and out under names that are stable across runs. The state
+ * is unregistered from any open {@code NDScope}, so the first step may run inside one.
  */
 public final class GroupedAdamW extends Optimizer implements AutoCloseable {
 
@@ -135,6 +137,7 @@ public final class GroupedAdamW extends Optimizer implements AutoCloseable {
         s.expAvg.attach(stateManager);
         s.expAvgSq = weight.zerosLike();
         s.expAvgSq.attach(stateManager);
+        NDScope.unregister(s.expAvg, s.expAvgSq); // state outlives any step scope
         return s;
     }
 
@@ -226,6 +229,7 @@ public final class GroupedAdamW extends Optimizer implements AutoCloseable {
             State s = new State();
             s.expAvg = copy(byName.get(name + EXP_AVG), stateManager, null);
             s.expAvgSq = copy(byName.get(name + EXP_AVG_SQ), stateManager, null);
+            NDScope.unregister(s.expAvg, s.expAvgSq);
             try (NDArray step = byName.get(name + STEP).toType(DataType.INT64, true)) {
                 s.step = step.getLong();
             }

@@ -4,11 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.LocalParameterServer;
+import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +103,32 @@ class GroupedAdamWTest {
             assertEquals(0.1, opt.learningRate(PLAIN, 0), 1e-12);
             assertEquals(0.0, opt.weightDecay(NORM));
             assertEquals(0.01, opt.weightDecay(HEAD), 1e-9);
+        }
+    }
+
+    @Test
+    void update_throughDjlParameterStore_firstStepMovesByLrTimesSignAfterDecay() {
+        // y = x W^T + b summed: dL/dW = x = (1, -2), dL/db = 1. First Adam step: m^/sqrt(v^) = sign(g).
+        SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(1).build());
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
+        NDArray weight = block.getParameters().get(0).getValue().getArray();
+        float[] w0 = weight.toFloatArray();
+        try (GroupedAdamW opt = GroupedAdamW.builder().setParameters(block.getParameters()).setSchedule(schedule)
+                .build()) {
+            ParameterStore store = new ParameterStore(manager, false);
+            store.setParameterServer(new LocalParameterServer(opt), new Device[] {manager.getDevice()});
+            try (NDScope scope = new NDScope()) { // the optimizer state is created inside a step scope
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray x = manager.create(new float[] {1f, -2f}, new Shape(1, 2));
+                    collector.backward(block.forward(store, new NDList(x), true).singletonOrThrow().sum());
+                }
+                store.updateAllParameters();
+            }
+            float decay = 1 - 0.1f * 0.01f;
+            assertArrayEquals(new float[] {w0[0] * decay - 0.1f, w0[1] * decay + 0.1f}, weight.toFloatArray(), 1e-6f);
+            assertEquals(1, opt.stepCount(block.getParameters().get(0).getKey()));
+            store.updateAllParameters(); // the state survived the scope
+            assertEquals(2, opt.stepCount(block.getParameters().get(0).getKey()));
         }
     }
 
