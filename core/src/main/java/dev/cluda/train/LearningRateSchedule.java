@@ -50,12 +50,6 @@ public record LearningRateSchedule(double baseLr, int totalIterations, double po
         return new LearningRateSchedule(6e-5, 40_000, 1.0, 0.0, 1500, 1e-6);
     }
 
-    /** The same schedule with another base learning rate. */
-    public LearningRateSchedule withBaseLr(double newBaseLr) {
-        return new LearningRateSchedule(newBaseLr, totalIterations, power, Math.min(minLr, newBaseLr),
-                warmupIterations, warmupRatio);
-    }
-
     /**
      * The learning rate of iteration {@code t} (0-based; {@code t = T} gives minLr).
      *

@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Only trainable parameters are averaged: BatchNorm running statistics are buffers the
  * teacher keeps and updates itself. The teacher's arrays keep their identity (and device), so a
- * teacher block sees the new weights without re-binding.
+ * teacher block sees the new weights without re-binding. Call it outside any open
+ * {@code GradientCollector} (the reference updates the teacher before the first forward pass).
  */
 public final class EmaTeacher {
 

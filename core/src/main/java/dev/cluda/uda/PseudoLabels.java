@@ -15,6 +15,10 @@ import ai.djl.ndarray.NDArray;
 public record PseudoLabels(NDArray labels, NDArray weights, float[] confidence, double meanMaxProbability)
         implements AutoCloseable {
 
+    public PseudoLabels {
+        confidence = confidence.clone();
+    }
+
     @Override
     public float[] confidence() {
         return confidence.clone();
