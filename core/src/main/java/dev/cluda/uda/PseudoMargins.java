@@ -51,6 +51,19 @@ public record PseudoMargins(int top, int bottom, int left, int right) {
     }
 
     /**
+     * The validity mask as a 0/1 float plane (H·W, row-major) for the host-side data pipeline,
+     * which crops and flips it together with the label ({@code TrainTransform}).
+     */
+    public float[] mask(int width, int height) {
+        byte[] ids = validityMap(width, height).ids();
+        float[] mask = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            mask[i] = ids[i];
+        }
+        return mask;
+    }
+
+    /**
      * The validity mask of a {@code width × height} image as a label map of 1 (valid) and 0
      * (margin), so the data pipeline can crop and flip it with the label.
      */

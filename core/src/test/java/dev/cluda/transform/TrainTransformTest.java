@@ -1,5 +1,7 @@
 package dev.cluda.transform;
 
+import dev.cluda.uda.PseudoMargins;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
