@@ -24,13 +24,22 @@ public final class OutputDirectory {
      * @throws IllegalStateException if it holds files and the policy is FAIL
      */
     public static boolean prepare(FileStore store, String dir, IfExists policy) throws IOException {
+        return prepare(store, dir, policy, true);
+    }
+
+    /**
+     * As {@link #prepare(FileStore, String, IfExists)}, for commands that may not offer
+     * {@code --resume} ({@code resumable} false): the error then suggests only {@code --overwrite}.
+     */
+    public static boolean prepare(FileStore store, String dir, IfExists policy, boolean resumable) throws IOException {
         boolean populated = store.exists(dir) && (!store.isDirectory(dir) || !store.listFiles(dir).isEmpty());
         if (!populated) {
             return false;
         }
         switch (policy) {
             case FAIL -> throw new IllegalStateException("output directory " + dir
-                    + " already exists and is not empty; pass --resume to continue the run in it, "
+                    + " already exists and is not empty; pass "
+                    + (resumable ? "--resume to continue the run in it, " : "")
                     + "--overwrite to delete it and start again, or choose another --out");
             case OVERWRITE -> {
                 store.deleteRecursively(dir);
