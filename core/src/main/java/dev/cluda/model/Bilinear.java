@@ -30,14 +30,15 @@ public final class Bilinear {
      * @param outH the output height, ≥ 1
      * @param outW the output width, ≥ 1
      * @param alignCorners torch's {@code align_corners}
-     * @return an array of shape {@code (B, C, outH, outW)} in {@code x}'s manager, dtype and device
+     * @return an array of shape {@code (B, C, outH, outW)} in {@code x}'s manager, dtype and device;
+     *     {@code x} itself when it already has that size
      */
     public static NDArray resize(NDArray x, long outH, long outW, boolean alignCorners) {
         Shape shape = checkShape(x, outH, outW);
         long inH = shape.get(shape.dimension() - 2);
         long inW = shape.get(shape.dimension() - 1);
         if (inH == outH && inW == outW) {
-            return x.duplicate();
+            return x; // torch returns an equal tensor; DJL's duplicate() would cut the gradient
         }
         NDManager parent = x.getManager();
         try (NDManager sub = parent.newSubManager(x.getDevice())) {

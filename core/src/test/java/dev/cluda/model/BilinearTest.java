@@ -141,6 +141,16 @@ class BilinearTest {
     }
 
     @Test
+    void resize_sameSize_keepsTheGradientPath() {
+        NDArray x = square();
+        x.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(Bilinear.resize(x, 2, 2, false).mul(3f).sum());
+        }
+        assertArrayEquals(new float[] {3, 3, 3, 3}, x.getGradient().toFloatArray(), 1e-6f);
+    }
+
+    @Test
     void resize_resultBelongsToInputManagerAndSurvivesTemporaries() {
         try (NDManager step = manager.newSubManager()) {
             NDArray x = step.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +79,27 @@ class SegmentationModelTest {
         }
         assertEquals(model.getEncoder().getParameters().size(), encoder);
         assertEquals(model.getHead().getParameters().size(), head);
+    }
+
+    @Test
+    void backward_trainingPass_reachesEveryTrainableParameter() {
+        SegmentationModel model = SegmentationModel.createInitialized(TINY, 2, manager);
+        // 64×64 so every attention sees ≥ 2 keys (at 32×32 stage 1 reduces to one key and q gets no gradient)
+        NDArray image = manager.randomNormal(new Shape(2, 3, 64, 64));
+        try (NDManager step = manager.newSubManager()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDList out = model.forward(new ParameterStore(step, false), new NDList(image), true);
+                NDArray loss = out.get(0).square().mean().add(out.get(1).mean());
+                gc.backward(loss);
+            }
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    NDArray grad = p.getValue().getArray().getGradient();
+                    grad.attach(step);
+                    assertTrue(grad.abs().sum().getFloat() > 0f, "no gradient reaches " + p.getKey());
+                }
+            }
+        }
     }
 
     @Test
