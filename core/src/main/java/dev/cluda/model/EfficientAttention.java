@@ -24,7 +24,6 @@ final class EfficientAttention extends AbstractBlock {
 
     private final int dim;
     private final int numHeads;
-    private final int srRatio;
     private final float scale;
     private final Linear q;
     private final Linear kv;
@@ -38,7 +37,6 @@ final class EfficientAttention extends AbstractBlock {
         }
         this.dim = dim;
         this.numHeads = numHeads;
-        this.srRatio = srRatio;
         this.scale = (float) (1.0 / Math.sqrt(dim / numHeads));
         q = addChildBlock("q", MitBlock.linear(dim, init));
         kv = addChildBlock("kv", MitBlock.linear(2L * dim, init));
@@ -106,9 +104,5 @@ final class EfficientAttention extends AbstractBlock {
         }
         kv.initialize(manager, dataType, source);
         proj.initialize(manager, dataType, s);
-    }
-
-    int srRatio() {
-        return srRatio;
     }
 }
