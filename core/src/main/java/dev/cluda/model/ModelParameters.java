@@ -1,0 +1,64 @@
+package dev.cluda.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+/** Parameter utilities for initialized blocks: trainable counts and value copies (EMA teacher init, §2.1). */
+public final class ModelParameters {
+
+    private ModelParameters() {}
+
+    /** Number of scalars in parameters that require gradients (BatchNorm running statistics excluded). */
+    public static long countTrainable(Block block) {
+        long n = 0;
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient()) {
+                n += p.getArray().getShape().size();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Copies every parameter value (running statistics included) of {@code from} into {@code to} in place,
+     * pairing parameters by order and checking that names and shapes agree. Call it outside a
+     * {@code GradientCollector}.
+     *
+     * @throws IllegalArgumentException if the two blocks differ in structure, naming the first difference
+     */
+    public static void copyValues(Block from, Block to) {
+        PairList<String, Parameter> src = from.getParameters();
+        PairList<String, Parameter> dst = to.getParameters();
+        if (src.size() != dst.size()) {
+            throw new IllegalArgumentException("blocks differ: " + src.size() + " vs " + dst.size()
+                    + " parameters; copy only between models built from the same spec");
+        }
+        for (int i = 0; i < src.size(); i++) {
+            Pair<String, Parameter> s = src.get(i);
+            Pair<String, Parameter> d = dst.get(i);
+            NDArray a = s.getValue().getArray();
+            NDArray b = d.getValue().getArray();
+            if (!s.getKey().equals(d.getKey()) || !a.getShape().equals(b.getShape())) {
+                throw new IllegalArgumentException("blocks differ at parameter " + i + ": " + s.getKey()
+                        + " " + a.getShape() + " vs " + d.getKey() + " " + b.getShape());
+            }
+            assign(b, a);
+        }
+    }
+
+    /** Overwrites {@code target}'s values in place with {@code source}'s (same shape; any device/dtype). */
+    static void assign(NDArray target, NDArray source) {
+        try (NDManager sub = target.getManager().newSubManager(target.getDevice())) {
+            NDArray moved = source.toDevice(target.getDevice(), true);
+            moved.attach(sub);
+            NDArray value = moved.toType(target.getDataType(), false);
+            value.attach(sub);
+            target.set(new NDIndex("..."), value);
+        }
+    }
+}

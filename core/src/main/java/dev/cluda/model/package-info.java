@@ -1,0 +1,10 @@
+/**
+ * The CLUDA segmentation network in DJL (reference §6.1, §6.2): the MiT-B0…B5 encoder
+ * ({@link dev.cluda.model.MixTransformer}), the DAFormer decoder ({@link dev.cluda.model.DaformerHead}),
+ * both joined in {@link dev.cluda.model.SegmentationModel} as described by a
+ * {@link dev.cluda.model.ModelSpec}; torch-exact resizing ({@link dev.cluda.model.Bilinear}); ImageNet
+ * weight import ({@link dev.cluda.model.PretrainedWeights}); parameter counts and copies
+ * ({@link dev.cluda.model.ModelParameters}). Arrays live in the caller's managers; randomness comes from
+ * seeds given to the builders.
+ */
+package dev.cluda.model;
