@@ -93,6 +93,11 @@ public final class DaformerHead extends AbstractBlock {
         return numClasses;
     }
 
+    /** The source of Dropout2d masks. */
+    RandomDrop randomDrop() {
+        return drop;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -25,6 +25,7 @@ public final class MixTransformer extends AbstractBlock {
 
     private final MitVariant variant;
     private final double dropPathRate;
+    private final RandomDrop drop;
     private final List<MitStage> stages = new ArrayList<>();
 
     private MixTransformer(Builder builder) {
@@ -32,7 +33,7 @@ public final class MixTransformer extends AbstractBlock {
         this.dropPathRate = builder.dropPathRate;
         SplittableRandom root = new SplittableRandom(builder.seed);
         SeededInit init = new SeededInit(root.split());
-        RandomDrop drop = new RandomDrop(root.split());
+        drop = new RandomDrop(root.split());
         double[] rates = linspace(dropPathRate, variant.totalDepth());
         int first = 0;
         for (int s = 0; s < 4; s++) {
@@ -70,6 +71,11 @@ public final class MixTransformer extends AbstractBlock {
             out.add(x);
         }
         return out;
+    }
+
+    /** The source of stochastic-depth masks, shared by all blocks. */
+    RandomDrop randomDrop() {
+        return drop;
     }
 
     /** The drop-path rate of every block in order (stage 1 block 0 first). */

@@ -7,14 +7,31 @@ import java.util.random.RandomGenerator;
 
 /**
  * Stochastic depth (timm {@code drop_path}) and channel dropout (torch {@code Dropout2d}) with an injected
- * random source; both are the identity outside training or at rate 0. Not thread-safe: one training thread.
+ * random source; both are the identity outside training, at rate 0 or while disabled. Not thread-safe: one
+ * training thread.
+ *
+ * <p>The source is re-seeded by the trainer at the start of every iteration from (seed, rank, iteration),
+ * so a resumed run draws the same masks (DJL cannot save libtorch's generator; this one is Java's).
+ * Disabling keeps {@code training}'s other effect (BatchNorm batch statistics): the EMA teacher
+ * pseudo-labels that way, as the released code does (reference §2.1).
  */
 final class RandomDrop {
 
-    private final RandomGenerator random;
+    private RandomGenerator random;
+    private boolean enabled = true;
 
     RandomDrop(RandomGenerator random) {
         this.random = random;
+    }
+
+    /** Replaces the random source, e.g. with one derived from the iteration. */
+    void reseed(long seed) {
+        random = new java.util.SplittableRandom(seed);
+    }
+
+    /** Turns dropping on or off without touching BatchNorm's mode. */
+    void setEnabled(boolean enabled) {
+        this.enabled = enabled;
     }
 
     /**
@@ -22,7 +39,7 @@ final class RandomDrop {
      * {@code 1/(1 − rate)} (reference §6.1).
      */
     NDArray dropPath(NDArray x, double rate, boolean training) {
-        if (!training || rate <= 0) {
+        if (!training || rate <= 0 || !enabled) {
             return x;
         }
         long[] dims = new long[x.getShape().dimension()];
@@ -36,7 +53,7 @@ final class RandomDrop {
      * {@code rate} and scales the others by {@code 1/(1 − rate)} (reference §6.2 step 4).
      */
     NDArray dropChannels(NDArray x, double rate, boolean training) {
-        if (!training || rate <= 0) {
+        if (!training || rate <= 0 || !enabled) {
             return x;
         }
         Shape s = x.getShape();

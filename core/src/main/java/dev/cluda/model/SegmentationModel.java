@@ -81,6 +81,25 @@ public final class SegmentationModel extends AbstractBlock {
         return copy;
     }
 
+    /**
+     * Re-seeds stochastic depth and Dropout2d; the trainer calls it at the start of every
+     * iteration with a seed derived from (seed, rank, iteration), so resumed runs are exact.
+     */
+    public void reseedDropout(long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        encoder.randomDrop().reseed(root.nextLong());
+        head.randomDrop().reseed(root.nextLong());
+    }
+
+    /**
+     * Turns stochastic depth and Dropout2d on or off while {@code training} keeps BatchNorm on
+     * batch statistics: the EMA teacher pseudo-labels this way (reference §2.1).
+     */
+    public void setDropoutEnabled(boolean enabled) {
+        encoder.randomDrop().setEnabled(enabled);
+        head.randomDrop().setEnabled(enabled);
+    }
+
     public ModelSpec getSpec() {
         return spec;
     }

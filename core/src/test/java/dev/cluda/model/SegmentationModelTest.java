@@ -47,6 +47,37 @@ class SegmentationModelTest {
     }
 
     @Test
+    void reseedDropout_sameSeed_sameTrainingOutput_otherSeed_different() {
+        SegmentationModel model = SegmentationModel.createInitialized(new ModelSpec("mit_b0", 16, 8, 5, 0.5), 1, manager);
+        NDArray image = manager.randomNormal(new Shape(2, 3, 64, 64));
+        ParameterStore ps = new ParameterStore(manager, false);
+        model.reseedDropout(7);
+        float[] a = model.forward(ps, new NDList(image), true).get(0).toFloatArray();
+        model.reseedDropout(7);
+        float[] b = model.forward(ps, new NDList(image), true).get(0).toFloatArray();
+        model.reseedDropout(8);
+        float[] c = model.forward(ps, new NDList(image), true).get(0).toFloatArray();
+        assertArrayEquals(a, b, 0f);
+        assertFalse(java.util.Arrays.equals(a, c), "another seed must draw other masks");
+    }
+
+    @Test
+    void setDropoutEnabled_false_trainingOutputIndependentOfSeed() {
+        SegmentationModel model = SegmentationModel.createInitialized(new ModelSpec("mit_b0", 16, 8, 5, 0.5), 1, manager);
+        NDArray image = manager.randomNormal(new Shape(2, 3, 64, 64));
+        ParameterStore ps = new ParameterStore(manager, false);
+        model.setDropoutEnabled(false);
+        model.reseedDropout(7);
+        float[] a = model.forward(ps, new NDList(image), true).get(0).toFloatArray();
+        model.reseedDropout(8);
+        float[] b = model.forward(ps, new NDList(image), true).get(0).toFloatArray();
+        assertArrayEquals(a, b, 0f);
+        // BatchNorm still normalises with batch statistics: training output differs from inference.
+        float[] inference = model.forward(ps, new NDList(image), false).get(0).toFloatArray();
+        assertFalse(java.util.Arrays.equals(a, inference));
+    }
+
+    @Test
     void forwardAll_andLastStageFeature_agreeWithForward() {
         SegmentationModel model = SegmentationModel.createInitialized(TINY, 1, manager);
         NDArray image = manager.randomNormal(new Shape(1, 3, 64, 64));

@@ -1,0 +1,47 @@
+package dev.cluda.config;
+
+import dev.cluda.loss.PixelContrastiveLoss;
+import java.util.List;
+
+/** {@code contrastive.*}: CLUDA's pixel contrastive losses (reference §5, §13). */
+public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeight, double mixedWeight, int grid,
+                                double temperature, boolean stuffThingSeparation, int maxAnchorsPerClass,
+                                PixelContrastiveLoss.PairSet mixedPairs) {
+
+    static ContrastiveConfig from(Settings s) {
+        String pairs = s.choice("contrastive.mixedPairs", List.of("all", "same-domain", "source-only"));
+        return new ContrastiveConfig(
+                s.flag("contrastive.source"),
+                s.flag("contrastive.mixed"),
+                s.number("contrastive.sourceWeight", 0, 1e6),
+                s.number("contrastive.mixedWeight", 0, 1e6),
+                s.integer("contrastive.grid", 2, 1024),
+                s.number("contrastive.temperature", 1e-4, 1e4),
+                s.flag("contrastive.stuffThingSeparation"),
+                s.integer("contrastive.maxAnchorsPerClass", 0, Integer.MAX_VALUE),
+                switch (pairs) {
+                    case "same-domain" -> PixelContrastiveLoss.PairSet.SAME_DOMAIN;
+                    case "source-only" -> PixelContrastiveLoss.PairSet.SOURCE_ONLY;
+                    default -> PixelContrastiveLoss.PairSet.ALL;
+                });
+    }
+
+    /** The loss on source images: every pair is source-source. */
+    public PixelContrastiveLoss sourceLoss() {
+        return build(PixelContrastiveLoss.PairSet.ALL);
+    }
+
+    /** The loss on mixed images, restricted to {@link #mixedPairs}. */
+    public PixelContrastiveLoss mixedLoss() {
+        return build(mixedPairs);
+    }
+
+    private PixelContrastiveLoss build(PixelContrastiveLoss.PairSet pairs) {
+        return PixelContrastiveLoss.builder()
+                .optTemperature((float) temperature)
+                .optStuffThingSeparation(stuffThingSeparation)
+                .optMaxAnchorsPerClass(maxAnchorsPerClass)
+                .optPairSet(pairs)
+                .build();
+    }
+}

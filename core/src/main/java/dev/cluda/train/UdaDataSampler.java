@@ -1,0 +1,143 @@
+package dev.cluda.train;
+
+import dev.cluda.data.Sample;
+import dev.cluda.data.SampleLoader;
+import dev.cluda.data.SampleRef;
+import dev.cluda.transform.TrainTransform;
+import dev.cluda.transform.TransformedSample;
+import dev.cluda.uda.RareClassSampler;
+import dev.cluda.uda.RcsCropRule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Draws the source and target images of one iteration through the training transforms:
+ * source images by rare-class sampling (reference §3) or uniformly, target images uniformly and
+ * without their labels (the target is unlabelled in UDA). Every draw comes from the generators
+ * handed in, which {@link RandomStreams} derives from (seed, rank, iteration).
+ */
+public final class UdaDataSampler {
+
+    /** Retries when a bad sample is skipped ({@code data.onBadSample = skip}) before giving up. */
+    private static final int MAX_SKIPS = 100;
+
+    private final SampleLoader sourceLoader;
+    private final List<SampleRef> source;
+    private final TrainTransform sourceTransform;
+    private final SampleLoader targetLoader;
+    private final List<SampleRef> target;
+    private final TrainTransform targetTransform;
+    private final RareClassSampler rareClassSampler;
+    private final RcsCropRule cropRule;
+    private final Map<String, SampleRef> sourceByFile = new HashMap<>();
+
+    /**
+     * @param rareClassSampler null for uniform source sampling; its files are {@link #rcsKey} of the refs
+     */
+    public UdaDataSampler(SampleLoader sourceLoader, List<SampleRef> source, TrainTransform sourceTransform,
+                          SampleLoader targetLoader, List<SampleRef> target, TrainTransform targetTransform,
+                          RareClassSampler rareClassSampler, RcsCropRule cropRule) {
+        if (source.isEmpty()) {
+            throw new IllegalArgumentException("the source dataset has no samples; check data.source.root");
+        }
+        this.sourceLoader = sourceLoader;
+        this.source = List.copyOf(source);
+        this.sourceTransform = sourceTransform;
+        this.targetLoader = targetLoader;
+        this.target = target == null ? List.of() : List.copyOf(target);
+        this.targetTransform = targetTransform;
+        this.rareClassSampler = rareClassSampler;
+        this.cropRule = cropRule;
+        for (SampleRef ref : source) {
+            sourceByFile.put(rcsKey(ref), ref);
+        }
+    }
+
+    /** The key under which class statistics name a sample: its label file (as DAFormer's JSONs do). */
+    public static String rcsKey(SampleRef ref) {
+        return ref.labelPath();
+    }
+
+    public int sourceSize() {
+        return source.size();
+    }
+
+    public int targetSize() {
+        return target.size();
+    }
+
+    /** {@code n} labelled source crops. */
+    public List<TransformedSample> sourceBatch(int n, SplittableRandom sampling, SplittableRandom crop) {
+        List<TransformedSample> batch = new ArrayList<>(n);
+        for (int skips = 0; batch.size() < n; ) {
+            int trainId = -1;
+            SampleRef ref;
+            if (rareClassSampler != null) {
+                RareClassSampler.Draw draw = rareClassSampler.sample(sampling);
+                trainId = draw.trainId();
+                ref = sourceByFile.get(draw.file());
+                if (ref == null) {
+                    throw new IllegalStateException("rare-class statistics name " + draw.file()
+                            + ", which is not in the source dataset; recompute the statistics (cluda stats)");
+                }
+            } else {
+                ref = source.get(sampling.nextInt(source.size()));
+            }
+            Optional<Sample> sample = read(sourceLoader, ref);
+            if (sample.isEmpty()) {
+                skips = checkSkips(skips);
+                continue;
+            }
+            Sample s = sample.get();
+            if (trainId >= 0 && cropRule != null) {
+                final int c = trainId;
+                // Re-crop until the sampled class is visible enough (reference §3).
+                batch.add(cropRule.cropUntilAccepted(() -> sourceTransform.apply(s, crop),
+                        t -> t.label().histogram()[c]));
+            } else {
+                batch.add(sourceTransform.apply(s, crop));
+            }
+        }
+        return batch;
+    }
+
+    /** {@code n} unlabelled target crops. */
+    public List<TransformedSample> targetBatch(int n, SplittableRandom sampling, SplittableRandom crop) {
+        if (target.isEmpty()) {
+            throw new IllegalStateException("no target samples: check data.target.root and data.target.split");
+        }
+        List<TransformedSample> batch = new ArrayList<>(n);
+        for (int skips = 0; batch.size() < n; ) {
+            SampleRef ref = target.get(sampling.nextInt(target.size()));
+            SampleRef unlabelled = new SampleRef(ref.id(), ref.imagePath(), null, ref.split(), ref.city());
+            Optional<Sample> sample = read(targetLoader, unlabelled);
+            if (sample.isEmpty()) {
+                skips = checkSkips(skips);
+                continue;
+            }
+            batch.add(targetTransform.apply(sample.get(), crop));
+        }
+        return batch;
+    }
+
+    private static int checkSkips(int skips) {
+        if (skips + 1 >= MAX_SKIPS) {
+            throw new IllegalStateException(MAX_SKIPS + " bad samples skipped in a row; the dataset looks broken");
+        }
+        return skips + 1;
+    }
+
+    private static Optional<Sample> read(SampleLoader loader, SampleRef ref) {
+        try {
+            return loader.read(ref);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
