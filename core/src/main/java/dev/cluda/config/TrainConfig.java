@@ -24,7 +24,7 @@ public record TrainConfig(int iters, long seed, int batchSize, int cropWidth, in
                 scale(s, "train.targetScale"),
                 s.number("train.catMaxRatio", 0, 1),
                 s.number("train.flipProbability", 0, 1),
-                s.number("train.lr", 0, 1),
+                s.number("train.lr", 1e-12, 1),
                 s.number("train.headLrMultiplier", 0, 1000),
                 s.number("train.weightDecay", 0, 1),
                 s.integer("train.warmupIters", 0, Integer.MAX_VALUE),

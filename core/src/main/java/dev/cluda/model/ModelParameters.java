@@ -1,6 +1,7 @@
 package dev.cluda.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
@@ -48,6 +49,48 @@ public final class ModelParameters {
                         + " " + a.getShape() + " vs " + d.getKey() + " " + b.getShape());
             }
             assign(b, a);
+        }
+    }
+
+    /**
+     * Every parameter of {@code block} (running statistics included) as an {@link NDList} whose
+     * array names are the structural parameter names, for checkpoints. The arrays are the live
+     * parameters, not copies: encode them before the next update.
+     */
+    public static NDList named(Block block) {
+        NDList list = new NDList();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            a.setName(p.getKey());
+            list.add(a);
+        }
+        return list;
+    }
+
+    /**
+     * Overwrites every parameter of {@code block} in place with the array of the same name in
+     * {@code values} (see {@link #named}); arrays, gradients and ids stay the block's own.
+     *
+     * @param source where the values came from, for error messages
+     * @throws IllegalArgumentException naming the first parameter that is missing or of another shape
+     */
+    public static void load(Block block, NDList values, String source) {
+        java.util.Map<String, NDArray> byName = new java.util.HashMap<>();
+        for (NDArray a : values) {
+            byName.put(a.getName(), a);
+        }
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray value = byName.get(p.getKey());
+            NDArray target = p.getValue().getArray();
+            if (value == null) {
+                throw new IllegalArgumentException(source + " has no value for parameter " + p.getKey()
+                        + "; was it written for another model.* configuration?");
+            }
+            if (!value.getShape().equals(target.getShape())) {
+                throw new IllegalArgumentException(source + ": parameter " + p.getKey() + " is " + value.getShape()
+                        + " there but " + target.getShape() + " in this model; check model.* keys");
+            }
+            assign(target, value);
         }
     }
 

@@ -36,9 +36,9 @@ public record LearningRateSchedule(double baseLr, int totalIterations, double po
         if (!(minLr >= 0) || minLr > baseLr) {
             throw new IllegalArgumentException("minLr must be in [0, baseLr = " + baseLr + "], got " + minLr);
         }
-        if (warmupIterations < 0 || warmupIterations > totalIterations) {
-            throw new IllegalArgumentException("warmupIterations must be in [0, totalIterations = "
-                    + totalIterations + "], got " + warmupIterations);
+        // A warm-up longer than the run is allowed, as in mmcv (short smoke runs keep the schedule).
+        if (warmupIterations < 0) {
+            throw new IllegalArgumentException("warmupIterations must be >= 0, got " + warmupIterations);
         }
         if (!(warmupRatio > 0) || warmupRatio > 1) {
             throw new IllegalArgumentException("warmupRatio must be in (0, 1], got " + warmupRatio);

@@ -64,12 +64,21 @@ public final class MetricsLog {
                     Map<String, Double> extra) {
         ObjectNode node = JSON.createObjectNode();
         node.put("iter", iter);
-        node.put("lr", lr);
-        losses.forEach((name, value) -> node.put("loss." + name, value));
-        node.put("sec_per_iter", secPerIter);
-        node.put("pseudo_conf", pseudoConf);
-        extra.forEach(node::put);
+        put(node, "lr", lr);
+        losses.forEach((name, value) -> put(node, "loss." + name, value));
+        put(node, "sec_per_iter", secPerIter);
+        put(node, "pseudo_conf", pseudoConf);
+        extra.forEach((name, value) -> put(node, name, value));
         lines.add(node.toString());
+    }
+
+    /** NaN and infinities are not JSON: they are written as null (e.g. pseudo_conf without UDA). */
+    private static void put(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
     }
 
     /** Entries logged so far (including those kept from a resumed run). */

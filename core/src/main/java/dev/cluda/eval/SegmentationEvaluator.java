@@ -1,0 +1,68 @@
+package dev.cluda.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.cluda.data.LabelMap;
+import dev.cluda.data.RgbImage;
+import dev.cluda.data.Sample;
+import dev.cluda.model.Bilinear;
+import dev.cluda.model.SegmentationModel;
+import dev.cluda.transform.FloatImage;
+import dev.cluda.transform.Normalize;
+import dev.cluda.transform.Resize;
+
+/**
+ * Whole-image inference and scoring as DAFormer evaluates (reference §9): the image is resized to
+ * the inference size, the model runs in inference mode, logits are bilinearly upsampled to the
+ * label size (align_corners = False) and the arg-max is compared with the ground truth.
+ */
+public final class SegmentationEvaluator {
+
+    private static final int STRIDE = 32;
+
+    private final int[] size;
+    private final Normalize normalize = Normalize.imageNet();
+
+    /** @param size {width, height} of inference, multiples of 32, or null to run at the image's own size */
+    public SegmentationEvaluator(int[] size) {
+        if (size != null && (size.length != 2 || size[0] % STRIDE != 0 || size[1] % STRIDE != 0)) {
+            throw new IllegalArgumentException("inference size must be [width, height] in multiples of 32");
+        }
+        this.size = size == null ? null : size.clone();
+    }
+
+    /** The train-id prediction for one image, at the image's size. */
+    public LabelMap predict(SegmentationModel model, NDManager manager, RgbImage image) {
+        int w = size == null ? image.width() : size[0];
+        int h = size == null ? image.height() : size[1];
+        if (w % STRIDE != 0 || h % STRIDE != 0) {
+            throw new IllegalArgumentException("image is " + image.width() + "x" + image.height()
+                    + ", not a multiple of 32; set eval.size to an inference size that is");
+        }
+        RgbImage input = (w == image.width() && h == image.height()) ? image : Resize.bilinear(image, w, h);
+        FloatImage x = normalize.apply(FloatImage.fromRgb(input));
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray batch = sub.create(x.data(), new Shape(1, 3, h, w));
+            NDArray logits = model.forward(new ParameterStore(sub, false), new NDList(batch), false).get(0);
+            NDArray full = Bilinear.resize(logits, image.height(), image.width(), false);
+            int[] classes = full.argMax(1).toType(DataType.INT32, false).toIntArray();
+            byte[] ids = new byte[classes.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (byte) classes[i];
+            }
+            return new LabelMap(image.width(), image.height(), ids);
+        }
+    }
+
+    /** Adds one labelled sample's prediction to {@code into}. */
+    public void accumulate(SegmentationModel model, NDManager manager, Sample sample, ConfusionMatrix into) {
+        if (sample.trainIds() == null) {
+            throw new IllegalArgumentException(sample.ref().imagePath() + " has no label to evaluate against");
+        }
+        into.accumulate(sample.trainIds(), predict(model, manager, sample.image()));
+    }
+}

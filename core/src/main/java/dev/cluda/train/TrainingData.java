@@ -1,0 +1,161 @@
+package dev.cluda.train;
+
+import dev.cluda.config.CludaConfig;
+import dev.cluda.config.DatasetConfig;
+import dev.cluda.config.DatasetConfig.ResolvedDataset;
+import dev.cluda.config.TrainConfig;
+import dev.cluda.config.UdaConfig;
+import dev.cluda.data.CityscapesClass;
+import dev.cluda.data.Sample;
+import dev.cluda.data.SampleLoader;
+import dev.cluda.data.SampleRef;
+import dev.cluda.io.FileStore;
+import dev.cluda.synth.SyntheticBenchmarkWriter;
+import dev.cluda.transform.TrainTransform;
+import dev.cluda.uda.ClassStatistics;
+import dev.cluda.uda.ClassStatisticsFiles;
+import dev.cluda.uda.ImageClassCounts;
+import dev.cluda.uda.RareClassSampler;
+import dev.cluda.uda.RcsCropRule;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The datasets of a training run, ready to sample: the synthetic benchmark generated if the
+ * configuration asks for it and it is missing, source and target indexed with the bad-sample
+ * policy, rare-class statistics read from the source root (as {@code cluda stats} writes them)
+ * or computed here, and the evaluation split of the target.
+ */
+public final class TrainingData {
+
+    private final UdaDataSampler sampler;
+    private final SampleLoader evalLoader;
+    private final List<SampleRef> evalSamples;
+    private final SampleLoader sourceLoader;
+    private final SampleLoader targetLoader;
+
+    private TrainingData(UdaDataSampler sampler, SampleLoader sourceLoader, SampleLoader targetLoader,
+                         SampleLoader evalLoader, List<SampleRef> evalSamples) {
+        this.sampler = sampler;
+        this.sourceLoader = sourceLoader;
+        this.targetLoader = targetLoader;
+        this.evalLoader = evalLoader;
+        this.evalSamples = evalSamples;
+    }
+
+    /**
+     * Prepares the data of {@code config}.
+     *
+     * @param statsOut where computed rare-class statistics are written (the run directory), or null
+     * @param log progress messages for the user
+     */
+    public static TrainingData prepare(CludaConfig config, FileStore store, String statsOut, Consumer<String> log)
+            throws IOException {
+        ensureSynthetic(config, config.data().source(), store, log);
+        ensureSynthetic(config, config.data().target(), store, log);
+        ResolvedDataset source = config.data().source().resolve(true);
+        ResolvedDataset target = config.data().target().resolve(false);
+        TrainConfig train = config.train();
+        UdaConfig uda = config.uda();
+
+        SampleLoader sourceLoader = new SampleLoader(source.kind().reader(), store, config.data().onBadSample());
+        List<SampleRef> sourceRefs = sourceLoader.index(source.root(), config.data().source().split());
+        SampleLoader targetLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample());
+        List<SampleRef> targetRefs = uda.enabled()
+                ? targetLoader.index(target.root(), config.data().target().split()) : List.of();
+        SampleLoader evalLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample());
+        List<SampleRef> evalRefs = evalLoader.index(target.root(), config.data().evalSplit());
+        log.accept(String.format("data: %d source (%s, %s), %d target train, %d target %s images",
+                sourceRefs.size(), source.kind().configName(), source.root(), targetRefs.size(), evalRefs.size(),
+                config.data().evalSplit()));
+
+        RareClassSampler rcs = null;
+        if (uda.rcsEnabled()) {
+            ClassStatistics stats = statistics(store, source.root(), sourceLoader, sourceRefs, statsOut, log);
+            rcs = new RareClassSampler(stats, uda.rcsTemperature(), uda.rcsMinPixels());
+        }
+        TrainTransform sourceTransform = new TrainTransform(new TrainTransform.Config(
+                scale(train.sourceScale()), train.cropWidth(), train.cropHeight(), train.catMaxRatio(),
+                train.flipProbability()));
+        // The target crop has no class check (DAFormer issue #6 disabled it for the target).
+        TrainTransform targetTransform = new TrainTransform(new TrainTransform.Config(
+                scale(train.targetScale()), train.cropWidth(), train.cropHeight(), 1.0, train.flipProbability()));
+        RcsCropRule cropRule = new RcsCropRule(uda.rcsMinPixels(), uda.rcsMinCropRatio(), 10);
+        UdaDataSampler sampler = new UdaDataSampler(sourceLoader, sourceRefs, sourceTransform, targetLoader,
+                targetRefs, targetTransform, rcs, cropRule);
+        return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs);
+    }
+
+    public UdaDataSampler sampler() {
+        return sampler;
+    }
+
+    /** The labelled target samples evaluated during training. */
+    public List<SampleRef> evalSamples() {
+        return evalSamples;
+    }
+
+    /** Reads one evaluation sample (empty if it was skipped as bad). */
+    public Optional<Sample> readEval(SampleRef ref) throws IOException {
+        return evalLoader.read(ref);
+    }
+
+    /** What the bad-sample policy skipped so far, as one line (empty if nothing). */
+    public String skippedSummary() {
+        long skipped = sourceLoader.log().skippedCount() + targetLoader.log().skippedCount()
+                + evalLoader.log().skippedCount();
+        if (skipped == 0) {
+            return "";
+        }
+        return String.join("; ", sourceLoader.log().summary(), targetLoader.log().summary(), evalLoader.log().summary());
+    }
+
+    private static TrainTransform.Scale scale(int[] edges) {
+        return edges == null ? null : new TrainTransform.Scale(edges[0], edges[1]);
+    }
+
+    private static void ensureSynthetic(CludaConfig config, DatasetConfig dataset, FileStore store,
+                                        Consumer<String> log) throws IOException {
+        if (!dataset.isSynthetic() || SyntheticBenchmarkWriter.matches(config.synth(), store, dataset.root())) {
+            return;
+        }
+        log.accept("data: generating the synthetic benchmark in " + dataset.root());
+        SyntheticBenchmarkWriter.write(config.synth(), store, dataset.root());
+    }
+
+    /**
+     * Class statistics of the source set at its original label resolution (reference §3): read
+     * from {@code sample_class_stats.json} in the dataset root if present, else computed here.
+     */
+    private static ClassStatistics statistics(FileStore store, String sourceRoot, SampleLoader loader,
+                                              List<SampleRef> refs, String statsOut, Consumer<String> log)
+            throws IOException {
+        if (store.exists(store.resolve(sourceRoot, ClassStatisticsFiles.SAMPLE_CLASS_STATS))) {
+            log.accept("data: rare-class statistics from " + sourceRoot);
+            return ClassStatisticsFiles.read(store, sourceRoot);
+        }
+        List<ImageClassCounts> counts = new ArrayList<>();
+        for (SampleRef ref : refs) {
+            Optional<Sample> sample = loader.read(ref);
+            sample.ifPresent(s -> counts.add(ImageClassCounts.of(UdaDataSampler.rcsKey(ref), s.trainIds())));
+        }
+        ClassStatistics stats = ClassStatistics.of(counts);
+        if (statsOut != null) {
+            ClassStatisticsFiles.write(store, statsOut, stats);
+        }
+        log.accept(String.format("data: rare-class statistics computed over %d source images (%d of %d classes present)",
+                counts.size(), presentClasses(stats), CityscapesClass.COUNT));
+        return stats;
+    }
+
+    private static int presentClasses(ClassStatistics stats) {
+        int n = 0;
+        for (int c = 0; c < CityscapesClass.COUNT; c++) {
+            n += stats.isPresent(c) ? 1 : 0;
+        }
+        return n;
+    }
+}
