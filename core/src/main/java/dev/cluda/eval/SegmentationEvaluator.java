@@ -1,5 +1,6 @@
 package dev.cluda.eval;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -46,7 +47,7 @@ public final class SegmentationEvaluator {
         RgbImage input = (w == image.width() && h == image.height()) ? image : Resize.bilinear(image, w, h);
         FloatImage x = normalize.apply(FloatImage.fromRgb(input));
         try (NDManager sub = manager.newSubManager()) {
-            NDArray batch = sub.create(x.data(), new Shape(1, 3, h, w));
+            NDArray batch = HostArrays.create(sub, x.data(), new Shape(1, 3, h, w));
             NDArray logits = model.forward(new ParameterStore(sub, false), new NDList(batch), false).get(0);
             NDArray full = Bilinear.resize(logits, image.height(), image.width(), false);
             int[] classes = full.argMax(1).toType(DataType.INT32, false).toIntArray();

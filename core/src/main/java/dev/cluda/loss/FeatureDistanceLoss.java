@@ -1,5 +1,6 @@
 package dev.cluda.loss;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -95,7 +96,7 @@ public final class FeatureDistanceLoss {
             NDArray downscaled = downscaleLabels(labels, h, w);
             boolean[] table = new boolean[LabelMap.IGNORE + 1];
             System.arraycopy(CityscapesClass.thingMask(), 0, table, 0, NUM_CLASSES);
-            NDArray mask = sub.create(table).take(downscaled.toType(DataType.INT64, false));
+            NDArray mask = HostArrays.create(sub, table).take(downscaled.toType(DataType.INT64, false));
             mask.attach(parent);
             return mask;
         }
@@ -135,7 +136,7 @@ public final class FeatureDistanceLoss {
                         + LabelMap.IGNORE + "; found another value");
             }
             // DJL's where broadcasts only the third argument: keep the full-size array second.
-            NDArray substituted = NDArrays.where(ignored.logicalNot(), ids, sub.create((long) IGNORE_SUBSTITUTE));
+            NDArray substituted = NDArrays.where(ignored.logicalNot(), ids, HostArrays.scalar(sub, (long) IGNORE_SUBSTITUTE));
             NDArray fractions = substituted.oneHot(NUM_CLASSES + 1, DataType.FLOAT32)
                     .reshape(batch, h, scale, w, scale, NUM_CLASSES + 1)
                     .sum(new int[] {2, 4})
@@ -143,7 +144,7 @@ public final class FeatureDistanceLoss {
             NDArray ratio = fractions.max(new int[] {3});
             NDArray winner = fractions.argMax(3);
             NDArray drop = ratio.lt(minRatio).logicalOr(winner.eq(IGNORE_SUBSTITUTE));
-            NDArray out = NDArrays.where(drop.logicalNot(), winner, sub.create((long) LabelMap.IGNORE))
+            NDArray out = NDArrays.where(drop.logicalNot(), winner, HostArrays.scalar(sub, (long) LabelMap.IGNORE))
                     .toType(DataType.INT32, false);
             out.attach(parent);
             return out;

@@ -1,5 +1,6 @@
 package dev.cluda.loss;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -196,14 +197,14 @@ public final class PixelContrastiveLoss {
         DataType type = features.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         int n = anchors.size();
         long depth = features.getShape().get(1);
-        NDArray index = sub.create(anchors.indices());
+        NDArray index = HostArrays.create(sub, anchors.indices());
         NDArray f = features.toType(type, false).transpose(0, 2, 3, 1).reshape(-1, depth).get(index);
         NDArray gram = f.matMul(f.transpose());
         NDArray logits = gram.div(temperature);
         gram.close();
 
-        NDArray classKeys = sub.create(anchors.classKeys());
-        NDArray groupKeys = sub.create(anchors.groupKeys());
+        NDArray classKeys = HostArrays.create(sub, anchors.classKeys());
+        NDArray groupKeys = HostArrays.create(sub, anchors.groupKeys());
         NDArray sameClass = classKeys.reshape(n, 1).eq(classKeys.reshape(1, n));
         NDArray sameGroup = groupKeys.reshape(n, 1).eq(groupKeys.reshape(1, n));
         NDArray order = sub.arange(0, n, 1, DataType.INT64);
@@ -214,7 +215,7 @@ public final class PixelContrastiveLoss {
         closeAll(sameClass, sameGroup, notSelf, differentClass);
 
         // c_i = log Σ_{k∈N(i)} e^{s_ik}, with the row max over N(i) subtracted; about −1e30 where N(i) is empty.
-        NDArray masked = NDArrays.where(negative, logits, sub.create(MASKED_LOGIT).toType(type, false));
+        NDArray masked = NDArrays.where(negative, logits, HostArrays.scalar(sub, MASKED_LOGIT).toType(type, false));
         negative.close();
         NDArray rowMaxRaw = masked.max(new int[] {1}, true);
         NDArray rowMax = rowMaxRaw.stopGradient();
@@ -246,7 +247,7 @@ public final class PixelContrastiveLoss {
         if (pi != null) {
             perAnchor = perAnchor.mul(pi);
         }
-        NDArray positiveCounts = sub.create(anchors.positiveCounts()).toType(type, false).maximum(1);
+        NDArray positiveCounts = HostArrays.create(sub, anchors.positiveCounts()).toType(type, false).maximum(1);
         return perAnchor.div(positiveCounts).sum().div(n);
     }
 

@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -72,8 +73,8 @@ public final class Bilinear {
         long inW = shape.get(shape.dimension() - 1);
         NDManager parent = x.getManager();
         try (NDManager sub = parent.newSubManager(x.getDevice())) {
-            NDArray rows = sub.create(nearestIndex((int) inH, (int) outH));
-            NDArray cols = sub.create(nearestIndex((int) inW, (int) outW));
+            NDArray rows = HostArrays.create(sub, nearestIndex((int) inH, (int) outH));
+            NDArray cols = HostArrays.create(sub, nearestIndex((int) inW, (int) outW));
             NDArray picked = x.get(new NDIndex("..., {}, :", rows));
             picked.attach(sub);
             NDArray result = picked.get(new NDIndex("..., {}", cols));
@@ -120,7 +121,7 @@ public final class Bilinear {
         for (int d = 0; d < out; d++) {
             System.arraycopy(w[d], 0, flat, d * in, in);
         }
-        NDArray m = manager.create(flat, new Shape(out, in));
+        NDArray m = HostArrays.create(manager, flat, new Shape(out, in));
         DataType type = like.getDataType();
         return type == DataType.FLOAT32 ? m : m.toType(type, false);
     }

@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -99,7 +100,7 @@ public final class PretrainedWeights {
                 NDArray target = params.get(e.getValue()).getArray();
                 float[] values = entry.loader().read();
                 try (NDManager sub = target.getManager().newSubManager()) {
-                    ModelParameters.assign(target, sub.create(values, new Shape(entry.shape())));
+                    ModelParameters.assign(target, HostArrays.create(sub, values, new Shape(entry.shape())));
                 }
             }
             return table.size();

@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -68,7 +69,7 @@ final class RandomDrop {
         }
         NDManager parent = x.getManager();
         try (NDManager sub = parent.newSubManager(x.getDevice())) {
-            NDArray m = sub.create(mask, maskShape).toType(x.getDataType(), false);
+            NDArray m = HostArrays.create(sub, mask, maskShape).toType(x.getDataType(), false);
             NDArray result = x.mul(m);
             result.attach(parent);
             return result;

@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -59,7 +60,7 @@ final class SeededInit {
 
     private static NDArray create(
             ai.djl.ndarray.NDManager manager, Shape shape, DataType dataType, float[] values) {
-        NDArray array = manager.create(values, shape);
+        NDArray array = HostArrays.create(manager, values, shape);
         return dataType == DataType.FLOAT32 ? array : array.toType(dataType, false);
     }
 }

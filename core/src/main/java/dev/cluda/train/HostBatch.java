@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -27,7 +28,7 @@ public final class HostBatch {
             }
             System.arraycopy(img.data(), 0, data, i * plane, plane);
         }
-        return manager.create(data, new Shape(images.size(), first.channels(), first.height(), first.width()));
+        return HostArrays.create(manager, data, new Shape(images.size(), first.channels(), first.height(), first.width()));
     }
 
     /** Label maps of one size, stacked to {@code (B, H, W)} int32 (255 stays 255). */
@@ -44,7 +45,7 @@ public final class HostBatch {
                 data[i * plane + p] = ids[p] & 0xFF;
             }
         }
-        return manager.create(data, new Shape(labels.size(), first.height(), first.width()));
+        return HostArrays.create(manager, data, new Shape(labels.size(), first.height(), first.width()));
     }
 
     /** Per-pixel float planes of one size, stacked to {@code (B, H, W)} float32. */
@@ -53,7 +54,7 @@ public final class HostBatch {
         for (int i = 0; i < planes.size(); i++) {
             System.arraycopy(planes.get(i), 0, data, i * height * width, height * width);
         }
-        return manager.create(data, new Shape(planes.size(), height, width));
+        return HostArrays.create(manager, data, new Shape(planes.size(), height, width));
     }
 
     /** Image {@code b} of a {@code (B, H, W)} integer label array as a host label map. */

@@ -86,19 +86,49 @@ public final class TrainingSession implements AutoCloseable {
             StepResult result = step.run(stepManager, source, target, t, new CludaStep.Randomness(
                     streams.stream(t, Purpose.CLASS_MIX), streams.stream(t, Purpose.PHOTOMETRIC),
                     streams.stream(t, Purpose.CONTRASTIVE)));
-            applyOptimizer(stepManager);
+            applyOptimizer(stepManager, t);
             return result;
         }
     }
 
     /** One AdamW step over every trainable parameter (reference §1 step 8), then zeroes the gradients. */
-    private void applyOptimizer(NDManager stepManager) {
+    private void applyOptimizer(NDManager stepManager, long t) {
+        checkGradientsFinite(stepManager, t);
         for (Parameter p : trainable) {
             NDArray weight = p.getArray();
             NDArray grad = weight.getGradient();
             grad.attach(stepManager);
             optimizer.update(p.getId(), weight, grad);
             grad.set(new NDIndex("..."), 0f);
+        }
+    }
+
+    /**
+     * Finite losses can still give non-finite gradients (a square root at 0, an overflow in
+     * backward): one reduction over all gradients checks them, and only on failure are the
+     * parameters searched for the culprit, so the weights are never updated with NaN.
+     */
+    private void checkGradientsFinite(NDManager stepManager, long t) {
+        NDArray total = null;
+        for (Parameter p : trainable) {
+            NDArray g = p.getArray().getGradient();
+            g.attach(stepManager);
+            NDArray s = g.abs().sum();
+            total = total == null ? s : total.add(s);
+        }
+        if (total == null || Double.isFinite(total.getFloat())) {
+            return;
+        }
+        for (Pair<String, Parameter> p : student.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                continue;
+            }
+            NDArray g = p.getValue().getArray().getGradient();
+            g.attach(stepManager);
+            double v = g.abs().sum().getFloat();
+            if (!Double.isFinite(v)) {
+                throw new dev.cluda.uda.NonFiniteLossException("gradient of " + p.getKey(), t, v);
+            }
         }
     }
 

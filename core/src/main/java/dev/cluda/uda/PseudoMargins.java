@@ -1,5 +1,6 @@
 package dev.cluda.uda;
 
+import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -85,7 +86,7 @@ public record PseudoMargins(int top, int bottom, int left, int right) {
         for (int i = 0; i < ids.length; i++) {
             values[i] = ids[i];
         }
-        return manager.create(values, new Shape(height, width));
+        return HostArrays.create(manager, values, new Shape(height, width));
     }
 
     private void checkFits(int width, int height) {

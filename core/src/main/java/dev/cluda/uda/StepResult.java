@@ -14,6 +14,7 @@ import java.util.Map;
 public record StepResult(Map<String, Double> losses, double pseudoConfidence, double pseudoWeight) {
 
     public StepResult {
-        losses = Map.copyOf(losses);
+        // insertion order kept: metrics.jsonl lists the terms in the order they were computed
+        losses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(losses));
     }
 }

@@ -54,7 +54,15 @@ class LearningRateScheduleTest {
     }
 
     @Test
-    void constructor_warmupLongerThanRun_throws() {
-        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule(1e-3, 10, 1, 0, 11, 1e-6));
+    void at_warmupLongerThanRun_staysInWarmup() {
+        // As in mmcv: a short run keeps the warm-up shape; lr_t = poly_t * (1 - (1 - t/W)(1 - ratio)).
+        LearningRateSchedule s = new LearningRateSchedule(1e-3, 10, 1, 0, 20, 1e-6);
+        double warm = 1 - (1 - 5.0 / 20) * (1 - 1e-6);
+        assertEquals(1e-3 * (1 - 5.0 / 10) * warm, s.at(5), 1e-15);
+    }
+
+    @Test
+    void constructor_negativeWarmup_throws() {
+        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule(1e-3, 10, 1, 0, -1, 1e-6));
     }
 }
