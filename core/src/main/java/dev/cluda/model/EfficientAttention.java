@@ -5,14 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 
 /**
  * MiT efficient self-attention (reference §6.1, SegFormer {@code Attention}): q = Linear(C→C) on all
@@ -20,7 +18,7 @@ import ai.djl.util.PairList;
  * Conv2d(kernel = stride = sr) + LayerNorm(eps 1e-5) when sr > 1; softmax(q·kᵀ/√d_head)·v over heads,
  * then Linear(C→C). Input and output channels-last {@code (B, H, W, C)}.
  */
-final class EfficientAttention extends AbstractBlock {
+final class EfficientAttention extends TokenBlock {
 
     private final int dim;
     private final int numHeads;
@@ -57,6 +55,7 @@ final class EfficientAttention extends AbstractBlock {
     }
 
     /** {@code (B, H, W, C)} → {@code (B, H, W, C)}. */
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         Shape s = x.getShape();
         long b = s.get(0);
@@ -77,17 +76,6 @@ final class EfficientAttention extends AbstractBlock {
         NDArray attn = query.matMul(key.transpose(0, 1, 3, 2)).mul(scale).softmax(-1); // (B, h, N, M)
         NDArray out = attn.matMul(value).transpose(0, 2, 1, 3).reshape(s); // (B, H, W, C)
         return proj.forward(ps, new NDList(out), training).head();
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -5,20 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 
 /**
  * One pre-norm MiT transformer block (reference §6.1, SegFormer {@code Block}):
  * {@code x += DropPath(Attn(LN(x)))}, {@code x += DropPath(MixFFN(LN(x)))}, LayerNorm eps 1e-6.
  * Input and output channels-last {@code (B, H, W, C)}.
  */
-final class MitBlock extends AbstractBlock {
+final class MitBlock extends TokenBlock {
 
     private final LayerNorm norm1;
     private final EfficientAttention attn;
@@ -54,6 +52,7 @@ final class MitBlock extends AbstractBlock {
     }
 
     /** {@code (B, H, W, C)} → {@code (B, H, W, C)}. */
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray a = attn.apply(ps, norm1.forward(ps, new NDList(x), training).head(), training);
         x = x.add(drop.dropPath(a, dropPathRate, training));
@@ -63,17 +62,6 @@ final class MitBlock extends AbstractBlock {
 
     double dropPathRate() {
         return dropPathRate;
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

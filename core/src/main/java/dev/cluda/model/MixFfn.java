@@ -5,20 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 
 /**
  * MiT Mix-FFN (reference §6.1): Linear(C→hidden) → 3×3 depthwise Conv2d(groups = hidden, bias) → GELU
  * (exact erf form) → Linear(hidden→C). Input and output channels-last {@code (B, H, W, C)}.
  */
-final class MixFfn extends AbstractBlock {
+final class MixFfn extends TokenBlock {
 
     private final Linear fc1;
     private final Conv2d dwconv;
@@ -38,21 +36,11 @@ final class MixFfn extends AbstractBlock {
     }
 
     /** {@code (B, H, W, C)} → {@code (B, H, W, C)}. */
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray h = fc1.forward(ps, new NDList(x), training).head().transpose(0, 3, 1, 2);
         h = Activation.gelu(dwconv.forward(ps, new NDList(h), training).head()).transpose(0, 2, 3, 1);
         return fc2.forward(ps, new NDList(h), training).head();
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override
