@@ -3,6 +3,8 @@ package dev.cluda.train;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.config.Settings;
+import dev.cluda.model.SegmentationModel;
+import dev.cluda.uda.CludaStep;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,5 +61,11 @@ public final class TinyExperiment {
 
     public static CludaConfig config(Path dataRoot, String... extra) {
         return CludaConfig.from(settings(dataRoot, extra));
+    }
+
+    /** The trainer's step construction ({@link TrainingComponents#step}), for tests outside this package. */
+    public static CludaStep step(CludaConfig config, SegmentationModel student, SegmentationModel teacher,
+                                 SegmentationModel imagenet) {
+        return TrainingComponents.step(config, student, teacher, imagenet);
     }
 }
