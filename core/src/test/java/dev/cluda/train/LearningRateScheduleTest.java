@@ -54,7 +54,11 @@ class LearningRateScheduleTest {
     }
 
     @Test
-    void constructor_warmupLongerThanRun_throws() {
-        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule(1e-3, 10, 1, 0, 11, 1e-6));
+    void constructor_warmupLongerThanRun_isAllowedAsInMmcv() {
+        // short smoke runs keep the schedule: t = 5 of T = 10 with W = 20 is still warming up
+        // poly = 0.5; warm = 1 - (1 - 5/20)(1 - 1e-6) = 0.25 + 0.75e-6
+        LearningRateSchedule s = new LearningRateSchedule(1e-3, 10, 1, 0, 20, 1e-6);
+        assertEquals(1e-3 * 0.5 * (0.25 + 0.75e-6), s.at(5), 1e-18);
+        assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule(1e-3, 10, 1, 0, -1, 1e-6));
     }
 }
