@@ -243,8 +243,13 @@ public final class GroupedAdamW extends Optimizer implements AutoCloseable {
         states.putAll(loaded);
     }
 
+    /**
+     * A float32 copy with its own storage. Not {@code toType(FLOAT32, true)}: for a float32 array
+     * DJL's PyTorch engine returns a view of the same storage, and a decoded checkpoint's storage
+     * is a Java buffer freed once its arrays are collected.
+     */
     private static NDArray copy(NDArray a, NDManager manager, String name) {
-        NDArray c = a.toType(DataType.FLOAT32, true);
+        NDArray c = a.getDataType() == DataType.FLOAT32 ? a.duplicate() : a.toType(DataType.FLOAT32, false);
         c.attach(manager);
         if (name != null) {
             c.setName(name);

@@ -158,6 +158,25 @@ class GroupedAdamWTest {
         }
     }
 
+    /**
+     * The state is copied both ways: a decoded checkpoint's float32 arrays live in Java buffers
+     * freed with them, so a loaded state that shared their storage would turn to garbage after a
+     * garbage collection (seen as a resumed run's optimizer moments of 1e27).
+     */
+    @Test
+    void loadStateDictAndStateDict_copyTheArrays_shareNoStorage() {
+        try (GroupedAdamW first = optimizer(); GroupedAdamW second = optimizer()) {
+            step(first, NORM, -1f);
+            NDList decoded = NDList.decode(manager, first.stateDict(manager).encode());
+            second.loadStateDict(decoded);
+            decoded.get(NORM + GroupedAdamW.EXP_AVG).addi(100f);
+            NDList state = second.stateDict(manager);
+            assertArrayEquals(new float[] {-0.1f}, state.get(NORM + GroupedAdamW.EXP_AVG).toFloatArray(), 1e-7f);
+            step(second, NORM, 0.25f);
+            assertArrayEquals(new float[] {-0.1f}, state.get(NORM + GroupedAdamW.EXP_AVG).toFloatArray(), 1e-7f);
+        }
+    }
+
     @Test
     void loadStateDict_unknownParameterName_throws() {
         try (GroupedAdamW opt = optimizer()) {

@@ -1,0 +1,267 @@
+package dev.cluda.uda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+import dev.cluda.data.LabelMap;
+import dev.cluda.loss.FeatureDistanceLoss;
+import dev.cluda.loss.PixelContrastiveLoss;
+import dev.cluda.model.ModelSpec;
+import dev.cluda.model.SegmentationModel;
+import dev.cluda.train.GradMode;
+import dev.cluda.train.GroupedAdamW;
+import dev.cluda.train.LearningRateSchedule;
+import dev.cluda.transform.FloatImage;
+import dev.cluda.transform.Normalize;
+import dev.cluda.transform.PhotometricAugmentation;
+import dev.cluda.transform.TransformedSample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One CLUDA iteration on 2 + 2 random 64×64 crops with MiT-B0 and a 16-wide head. */
+class CludaStepTest {
+
+    private static final int SIZE = 64;
+    private static final ModelSpec SPEC = new ModelSpec("mit_b0", 16, 16, 19, 0.1);
+    private static final double SOURCE_CL_WEIGHT = 0.5;
+    private static final double MIXED_CL_WEIGHT = 2.0;
+
+    private NDManager root;
+    private SegmentationModel student;
+    private SegmentationModel teacher;
+    private SegmentationModel imagenet;
+
+    @BeforeAll
+    static void noGradOutsideCollectors() {
+        GradMode.disableOnThisThread(); // as the Trainer runs
+    }
+
+    @BeforeEach
+    void setUp() {
+        root = NDManager.newBaseManager();
+        student = SegmentationModel.createInitialized(SPEC, 7, root);
+        teacher = frozenCopy(student);
+        imagenet = frozenCopy(student);
+    }
+
+    @AfterEach
+    void tearDown() {
+        root.close();
+    }
+
+    @Test
+    void run_allTermsOn_reportsEveryTermAndTheWeightedTotal() {
+        CludaStep step = step(true, true, true, true);
+        StepResult r;
+        try (NDManager sub = root.newSubManager()) {
+            r = step.run(sub, batch(1, true), batch(2, false), 0, randomness(0));
+        }
+        assertEquals(Set.of("ce_source", "fd", "cl_source", "ce_mixed", "cl_mixed", "total"), r.losses().keySet());
+        r.losses().forEach((k, v) -> assertTrue(Double.isFinite(v), k + " = " + v));
+        Map<String, Double> l = r.losses();
+        double expected = l.get("ce_source") + l.get("fd") + SOURCE_CL_WEIGHT * l.get("cl_source")
+                + l.get("ce_mixed") + MIXED_CL_WEIGHT * l.get("cl_mixed");
+        assertEquals(expected, l.get("total"), 1e-12);
+        assertTrue(l.get("ce_source") > 1.0, "19-way CE of a random net is near ln 19: " + l.get("ce_source"));
+        assertTrue(r.pseudoConfidence() > 0 && r.pseudoConfidence() <= 1, "pseudo conf " + r.pseudoConfidence());
+        assertTrue(r.pseudoWeight() >= 0 && r.pseudoWeight() <= 1, "pseudo weight " + r.pseudoWeight());
+    }
+
+    @Test
+    void run_allTermsOn_gradientsReachEveryStudentParameterAndNoFrozenOne() {
+        float[][] imagenetBefore = values(imagenet);
+        float[][] studentBefore = values(student);
+        try (NDManager sub = root.newSubManager()) {
+            step(true, true, true, true).run(sub, batch(1, true), batch(2, false), 0, randomness(0));
+            for (Pair<String, Parameter> p : student.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    NDArray grad = p.getValue().getArray().getGradient();
+                    grad.attach(sub);
+                    assertTrue(grad.abs().sum().getFloat() > 0f, "no gradient reaches " + p.getKey());
+                }
+            }
+        }
+        for (SegmentationModel frozen : List.of(teacher, imagenet)) {
+            for (Pair<String, Parameter> p : frozen.getParameters()) {
+                assertFalse(p.getValue().getArray().hasGradient(), "frozen model has a gradient on " + p.getKey());
+            }
+        }
+        float[][] imagenetAfter = values(imagenet);
+        for (int i = 0; i < imagenetBefore.length; i++) {
+            assertArrayEquals(imagenetBefore[i], imagenetAfter[i], "the frozen ImageNet model changed");
+        }
+        // At t = 0 the EMA copies the student (α_0 = 0) before any forward pass.
+        // (BatchNorm running statistics are not EMA-averaged; the teacher's batch-statistics pass moves them.)
+        ParameterList tp = teacher.getParameters();
+        ParameterList sp = student.getParameters();
+        for (int i = 0; i < tp.size(); i++) {
+            if (sp.get(i).getValue().requiresGradient()) {
+                assertArrayEquals(studentBefore[i], tp.get(i).getValue().getArray().toFloatArray(),
+                        "teacher is not the student's copy at " + tp.get(i).getKey());
+            }
+        }
+    }
+
+    @Test
+    void run_udaOff_onlySourceTermsAndNaNPseudoValues() {
+        StepResult withCl;
+        StepResult withoutCl;
+        try (NDManager sub = root.newSubManager()) {
+            withCl = new CludaStep(terms(false, false, true, false), student, null, null, null, null,
+                    PseudoMargins.none(), null, PixelContrastiveLoss.builder().build(), null, null)
+                    .run(sub, batch(1, true), List.of(), 0, randomness(0));
+        }
+        try (NDManager sub = root.newSubManager()) {
+            withoutCl = new CludaStep(terms(false, false, false, false), student, null, null, null, null,
+                    PseudoMargins.none(), null, null, null, null)
+                    .run(sub, batch(1, true), List.of(), 0, randomness(0));
+        }
+        assertEquals(Set.of("ce_source", "cl_source", "total"), withCl.losses().keySet());
+        assertEquals(Set.of("ce_source", "total"), withoutCl.losses().keySet());
+        assertEquals(withoutCl.losses().get("ce_source"), withoutCl.losses().get("total"));
+        assertTrue(Double.isNaN(withCl.pseudoConfidence()) && Double.isNaN(withCl.pseudoWeight()));
+        assertTrue(Double.isNaN(withoutCl.pseudoConfidence()) && Double.isNaN(withoutCl.pseudoWeight()));
+    }
+
+    @Test
+    void run_nanSourcePixel_throwsNamingCeSourceAndIteration() {
+        List<TransformedSample> source = batch(1, true);
+        source.get(1).image().data()[123] = Float.NaN;
+        CludaStep step = step(true, true, true, true);
+        NonFiniteLossException e;
+        try (NDManager sub = root.newSubManager()) {
+            e = assertThrows(NonFiniteLossException.class,
+                    () -> step.run(sub, source, batch(2, false), 17, randomness(17)));
+        }
+        assertEquals("ce_source", e.term());
+        assertEquals(17, e.iteration());
+        assertTrue(e.getMessage().contains("'ce_source'") && e.getMessage().contains("iteration 17"), e.getMessage());
+    }
+
+    /**
+     * Five iterations as the Trainer runs them (step in a sub-manager, AdamW update, zeroed
+     * gradients): the arrays held by the root manager (recursively; the three models' parameters
+     * live there) stay those that existed before the first step, and the arrays of every manager
+     * (DJL's system manager holds every base manager, the optimizer state's included) do not grow
+     * after the first iteration, which creates the optimizer state lazily.
+     */
+    @Test
+    void run_fiveIterationsInSubManagers_managedArraysDoNotGrow() {
+        CludaStep step = step(true, true, true, true);
+        List<Parameter> trainable = new ArrayList<>();
+        for (Pair<String, Parameter> p : student.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
+            }
+        }
+        NDManager modelManager = trainable.get(0).getArray().getManager();
+        NDManager system = root.getParentManager();
+        int before = root.getManagedArrays().size();
+        int[] rootCounts = new int[5];
+        int[] modelCounts = new int[5];
+        int[] allCounts = new int[5];
+        try (GroupedAdamW optimizer = GroupedAdamW.builder().setParameters(student.getParameters())
+                .setSchedule(new LearningRateSchedule(1e-3, 5, 1.0, 0, 0, 1e-6)).build()) {
+            for (int t = 0; t < 5; t++) {
+                try (NDManager sub = root.newSubManager()) {
+                    step.run(sub, batch(10 + t, true), batch(20 + t, false), t, randomness(t));
+                    for (Parameter p : trainable) {
+                        NDArray grad = p.getArray().getGradient();
+                        grad.attach(sub);
+                        optimizer.update(p.getId(), p.getArray(), grad);
+                        grad.set(new NDIndex("..."), 0f);
+                    }
+                }
+                rootCounts[t] = root.getManagedArrays().size();
+                modelCounts[t] = modelManager.getManagedArrays().size();
+                allCounts[t] = system.getManagedArrays().size();
+            }
+        }
+        String counts = "root " + Arrays.toString(rootCounts) + ", model manager " + Arrays.toString(modelCounts)
+                + ", all " + Arrays.toString(allCounts) + ", before " + before;
+        assertTrue(before > 3 * trainable.size(), counts); // student, teacher and ImageNet model are counted
+        for (int t = 0; t < 5; t++) {
+            assertEquals(before, rootCounts[t], counts);
+        }
+        assertEquals(modelCounts[1], modelCounts[4], counts);
+        assertEquals(allCounts[1], allCounts[4], counts);
+    }
+
+    private CludaStep step(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
+        return new CludaStep(terms(uda, fd, sourceCl, mixedCl), student, teacher, imagenet,
+                new EmaTeacher(0.999), new PseudoLabeler(0.968), PseudoMargins.none(),
+                new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2),
+                PixelContrastiveLoss.builder().build(), PixelContrastiveLoss.builder().build(),
+                FeatureDistanceLoss.builder().optLambda(0.005f).optMinRatio(0.75f).build());
+    }
+
+    private static CludaStep.Terms terms(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
+        return new CludaStep.Terms(uda, fd, sourceCl, mixedCl, SOURCE_CL_WEIGHT, MIXED_CL_WEIGHT, 9, true, true);
+    }
+
+    private static CludaStep.Randomness randomness(long t) {
+        return new CludaStep.Randomness(new SplittableRandom(100 + t), new SplittableRandom(200 + t),
+                new SplittableRandom(300 + t));
+    }
+
+    /** As the Trainer freezes the teacher and the ImageNet model: no gradients, no dropout. */
+    private SegmentationModel frozenCopy(SegmentationModel model) {
+        SegmentationModel copy = model.copy(root);
+        for (Pair<String, Parameter> p : copy.getParameters()) {
+            p.getValue().getArray().setRequiresGradient(false);
+        }
+        copy.setDropoutEnabled(false);
+        return copy;
+    }
+
+    private static float[][] values(SegmentationModel model) {
+        ParameterList ps = model.getParameters();
+        float[][] out = new float[ps.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ps.get(i).getValue().getArray().toFloatArray();
+        }
+        return out;
+    }
+
+    /** Two normalised random crops; labelled ones are four quadrants road / building / person / car. */
+    private static List<TransformedSample> batch(long seed, boolean labelled) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<TransformedSample> out = new ArrayList<>();
+        for (int b = 0; b < 2; b++) {
+            float[] px = new float[3 * SIZE * SIZE];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (float) r.nextGaussian();
+            }
+            LabelMap label = null;
+            if (labelled) {
+                byte[] ids = new byte[SIZE * SIZE];
+                int[] quadrant = {0, 2, 11, 13};
+                for (int y = 0; y < SIZE; y++) {
+                    for (int x = 0; x < SIZE; x++) {
+                        ids[y * SIZE + x] = (byte) quadrant[(y < SIZE / 2 ? 0 : 2) + (x < SIZE / 2 ? 0 : 1)];
+                    }
+                }
+                label = new LabelMap(SIZE, SIZE, ids);
+            }
+            out.add(new TransformedSample(new FloatImage(3, SIZE, SIZE, px), label, null));
+        }
+        return out;
+    }
+}
