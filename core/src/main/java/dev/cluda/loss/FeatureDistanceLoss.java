@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cluda.data.CityscapesClass;
 import dev.cluda.data.LabelMap;
+import dev.cluda.ndarray.Scalars;
 
 /**
  * DAFormer's ImageNet feature distance on thing classes (reference §4; DAFormer
@@ -77,7 +78,7 @@ public final class FeatureDistanceLoss {
             labels.tempAttach(sub);
             NDArray mask = thingMask(labels, h, w).toType(student.getDataType(), false);
             NDArray distance = student.sub(imagenet.stopGradient()).norm(new int[] {1}, false);
-            NDArray loss = distance.mul(mask).sum().div(mask.sum().maximum(1)).mul(lambda);
+            NDArray loss = Scalars.mul(distance.mul(mask).sum().div(mask.sum().maximum(1)), lambda);
             loss.attach(parent);
             return loss;
         }

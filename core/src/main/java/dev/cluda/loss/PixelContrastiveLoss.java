@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.random.RandomGenerator;
+import dev.cluda.ndarray.Scalars;
 
 /**
  * CLUDA's supervised pixel contrast on a dense grid (reference §5.3 single-resolution form; stuff/thing
@@ -182,7 +183,7 @@ public final class PixelContrastiveLoss {
                 confidence.tempAttach(sub);
             }
             NDArray loss = anchors.size() == 0
-                    ? features.sum().mul(0)
+                    ? Scalars.mul(features.sum(), 0)
                     : contrast(sub, features, confidence, anchors);
             loss.attach(parent);
             return loss;
@@ -200,7 +201,7 @@ public final class PixelContrastiveLoss {
         NDArray index = HostArrays.create(sub, anchors.indices());
         NDArray f = features.toType(type, false).transpose(0, 2, 3, 1).reshape(-1, depth).get(index);
         NDArray gram = f.matMul(f.transpose());
-        NDArray logits = gram.div(temperature);
+        NDArray logits = Scalars.div(gram, temperature);
         gram.close();
 
         NDArray classKeys = HostArrays.create(sub, anchors.classKeys());
@@ -248,7 +249,7 @@ public final class PixelContrastiveLoss {
             perAnchor = perAnchor.mul(pi);
         }
         NDArray positiveCounts = HostArrays.create(sub, anchors.positiveCounts()).toType(type, false).maximum(1);
-        return perAnchor.div(positiveCounts).sum().div(n);
+        return Scalars.div(perAnchor.div(positiveCounts).sum(), n);
     }
 
     /** Copies an integer-valued array to the host without leaving a converted copy behind. */

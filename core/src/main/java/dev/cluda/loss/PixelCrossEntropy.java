@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cluda.data.LabelMap;
+import dev.cluda.ndarray.Scalars;
 
 /**
  * Pixel-wise cross-entropy with ignore label 255 and optional per-pixel weights, summed and
@@ -69,7 +70,7 @@ public final class PixelCrossEntropy {
             if (weights != null) {
                 pixelWeight = pixelWeight.mul(weights.toType(logits.getDataType(), false));
             }
-            NDArray loss = picked.mul(pixelWeight).sum().neg().div(labels.getShape().size());
+            NDArray loss = Scalars.div(picked.mul(pixelWeight).sum().neg(), labels.getShape().size());
             loss.attach(parent);
             return loss;
         }

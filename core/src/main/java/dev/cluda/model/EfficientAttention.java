@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import dev.cluda.ndarray.Scalars;
 
 /**
  * MiT efficient self-attention (reference §6.1, SegFormer {@code Attention}): q = Linear(C→C) on all
@@ -73,7 +74,7 @@ final class EfficientAttention extends TokenBlock {
                 .reshape(b, m, 2, numHeads, headDim).transpose(2, 0, 3, 1, 4); // (2, B, h, M, d)
         NDArray key = keyValue.get(0);
         NDArray value = keyValue.get(1);
-        NDArray attn = query.matMul(key.transpose(0, 1, 3, 2)).mul(scale).softmax(-1); // (B, h, N, M)
+        NDArray attn = Scalars.mul(query.matMul(key.transpose(0, 1, 3, 2)), scale).softmax(-1); // (B, h, N, M)
         NDArray out = attn.matMul(value).transpose(0, 2, 1, 3).reshape(s); // (B, H, W, C)
         return proj.forward(ps, new NDList(out), training).head();
     }

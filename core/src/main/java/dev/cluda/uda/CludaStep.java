@@ -12,6 +12,7 @@ import dev.cluda.loss.PixelContrastiveLoss;
 import dev.cluda.loss.PixelCrossEntropy;
 import dev.cluda.model.Bilinear;
 import dev.cluda.model.SegmentationModel;
+import dev.cluda.ndarray.Scalars;
 import dev.cluda.train.HostBatch;
 import dev.cluda.transform.ClassMix;
 import dev.cluda.transform.FloatImage;
@@ -109,7 +110,7 @@ public final class CludaStep {
             }
             if (terms.sourceContrast()) {
                 NDArray cl = sourceContrast.compute(grid(out.fused()), Bilinear.nearest(ys, terms.grid(), terms.grid()));
-                total = total.add(record(losses, "cl_source", t, cl).mul(terms.sourceContrastWeight()));
+                total = total.add(Scalars.mul(record(losses, "cl_source", t, cl), terms.sourceContrastWeight()));
             }
             gc.backward(total);
         }
@@ -161,7 +162,7 @@ public final class CludaStep {
                 NDArray domains = Bilinear.nearest(isSource, g, g).neg().add(1).toType(DataType.INT32, false);
                 NDArray cl = mixedContrast.compute(grid(out.fused()), Bilinear.nearest(ym, g, g), pi, domains,
                         random.contrastive());
-                total = total.add(record(losses, "cl_mixed", t, cl).mul(terms.mixedContrastWeight()));
+                total = total.add(Scalars.mul(record(losses, "cl_mixed", t, cl), terms.mixedContrastWeight()));
             }
             gc.backward(total);
         }
