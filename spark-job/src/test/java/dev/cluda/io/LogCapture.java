@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.Level;
@@ -19,13 +20,16 @@ import org.apache.logging.log4j.core.config.Property;
 /**
  * Everything logged through log4j (Spark's and Hadoop's backend, slf4j included) and everything
  * printed to {@code System.out}/{@code System.err} while it is open, as text. Named loggers are
- * captured at the given level (and not passed on to the console); the rest at the root's level.
+ * captured at the given level (a new one is not passed on to the console; one configured in
+ * {@code log4j2-test.properties} keeps its appenders and gets its level back on close); the rest
+ * at the root's level.
  */
 final class LogCapture implements AutoCloseable {
 
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final Memory appender = new Memory();
     private final List<String> added = new ArrayList<>();
+    private final Map<LoggerConfig, Level> changed = new HashMap<>();
     private final PrintStream oldOut = System.out;
     private final PrintStream oldErr = System.err;
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -35,10 +39,18 @@ final class LogCapture implements AutoCloseable {
         Configuration config = context.getConfiguration();
         config.getRootLogger().addAppender(appender, null, null);
         for (Map.Entry<String, Level> e : levels.entrySet()) {
-            LoggerConfig logger = new LoggerConfig(e.getKey(), e.getValue(), false);
-            logger.addAppender(appender, null, null);
-            config.addLogger(e.getKey(), logger);
-            added.add(e.getKey());
+            LoggerConfig existing = config.getLoggers().get(e.getKey());
+            if (existing != null) {
+                // A logger of log4j2-test.properties: capture it at the level asked, restore it on close.
+                changed.put(existing, existing.getLevel());
+                existing.setLevel(e.getValue());
+                existing.addAppender(appender, null, null);
+            } else {
+                LoggerConfig logger = new LoggerConfig(e.getKey(), e.getValue(), false);
+                logger.addAppender(appender, null, null);
+                config.addLogger(e.getKey(), logger);
+                added.add(e.getKey());
+            }
         }
         context.updateLoggers();
         System.setOut(new PrintStream(new Tee(oldOut, printed), true, StandardCharsets.UTF_8));
@@ -66,6 +78,10 @@ final class LogCapture implements AutoCloseable {
         for (String name : added) {
             config.removeLogger(name);
         }
+        changed.forEach((logger, level) -> {
+            logger.removeAppender(appender.getName());
+            logger.setLevel(level);
+        });
         config.getRootLogger().removeAppender(appender.getName());
         context.updateLoggers();
         appender.stop();
