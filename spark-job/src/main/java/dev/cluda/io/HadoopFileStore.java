@@ -45,6 +45,16 @@ public final class HadoopFileStore implements FileStore {
         return new HadoopFileStore(new Configuration());
     }
 
+    /**
+     * A store on the default Hadoop configuration plus the S3 settings of this process
+     * ({@link S3Settings#fromEnvironment()}), so {@code s3a://} paths reach the configured service.
+     *
+     * @throws IllegalArgumentException if the S3 variables are malformed or incomplete
+     */
+    public static HadoopFileStore fromEnvironment() {
+        return new HadoopFileStore(S3Settings.fromEnvironment().applyTo(new Configuration()));
+    }
+
     private FileSystem fs(Path path) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
         // Local files without Hadoop's .crc side files: datasets and run folders stay clean.

@@ -16,14 +16,15 @@ import org.apache.hadoop.conf.Configuration;
  * <pre>
  * CLUDA_S3_ENDPOINT      cluda.s3.endpoint    http(s)://host:port of an S3-compatible service;
  *                                             unset: AWS. http turns SSL off.
- * AWS_REGION             cluda.s3.region      signing region, default us-east-1
- *   (or AWS_DEFAULT_REGION)
- * CLUDA_S3_PATH_STYLE    cluda.s3.pathStyle   true|false; default true with an endpoint, else false
+ * AWS_REGION             cluda.s3.region      signing region; default us-east-1 with an endpoint,
+ *   (or AWS_DEFAULT_REGION)                   else left to Hadoop and the AWS SDK
+ * CLUDA_S3_PATH_STYLE    cluda.s3.pathStyle   true|false; default true with an endpoint, else
+ *                                             left to Hadoop (virtual-host style)
  * AWS_ACCESS_KEY_ID      cluda.s3.accessKey   with the secret key: static credentials
  * AWS_SECRET_ACCESS_KEY  cluda.s3.secretKey   (prefer the variable: properties show in ps)
  * </pre>
- * Without keys the credentials provider is left to Hadoop's default chain (environment,
- * instance profile). {@link #toString()} and every error message name variables, never values;
+ * Nothing set, nothing is changed: AWS with Hadoop's defaults. Without keys the credentials
+ * provider is left to Hadoop's default chain (environment variables, instance profile). {@link #toString()} and every error message name variables, never values;
  * {@link #redaction()} masks the keys in any other text.
  */
 public final class S3Settings {
@@ -40,7 +41,7 @@ public final class S3Settings {
     public static final String PROP_ACCESS_KEY = "cluda.s3.accessKey";
     public static final String PROP_SECRET_KEY = "cluda.s3.secretKey";
 
-    /** The region when none is given. */
+    /** The region of an endpoint when none is given. */
     public static final String DEFAULT_REGION = "us-east-1";
     /** The provider of static keys. */
     public static final String SIMPLE_CREDENTIALS_PROVIDER = "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
@@ -57,14 +58,14 @@ public final class S3Settings {
 
     private final String endpoint;
     private final String region;
-    private final boolean pathStyleAccess;
+    private final Boolean pathStyleAccess;
     private final String accessKey;
     private final String secretKey;
 
     private S3Settings(Builder b) {
         this.endpoint = b.endpoint;
-        this.region = b.region;
-        this.pathStyleAccess = b.pathStyleAccess == null ? b.endpoint != null : b.pathStyleAccess;
+        this.region = b.region != null || b.endpoint == null ? b.region : DEFAULT_REGION;
+        this.pathStyleAccess = b.pathStyleAccess != null || b.endpoint == null ? b.pathStyleAccess : Boolean.TRUE;
         this.accessKey = b.accessKey;
         this.secretKey = b.secretKey;
     }
@@ -131,12 +132,14 @@ public final class S3Settings {
         return endpoint;
     }
 
+    /** The signing region, or null to leave it to Hadoop and the AWS SDK. */
     public String region() {
         return region;
     }
 
+    /** True for {@code endpoint/bucket/key} addressing. */
     public boolean pathStyleAccess() {
-        return pathStyleAccess;
+        return Boolean.TRUE.equals(pathStyleAccess);
     }
 
     /** False only for an {@code http:} endpoint. */
@@ -149,15 +152,24 @@ public final class S3Settings {
         return accessKey != null;
     }
 
-    /** The s3a keys and values, in a stable order; includes the keys: never log it unredacted. */
+    /**
+     * The s3a keys and values that are set, in a stable order; includes the keys: never log it
+     * unredacted.
+     */
     public Map<String, String> hadoopProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         if (endpoint != null) {
             p.put(ENDPOINT, endpoint);
         }
-        p.put(REGION, region);
-        p.put(PATH_STYLE_ACCESS, Boolean.toString(pathStyleAccess));
-        p.put(SSL_ENABLED, Boolean.toString(sslEnabled()));
+        if (region != null) {
+            p.put(REGION, region);
+        }
+        if (pathStyleAccess != null) {
+            p.put(PATH_STYLE_ACCESS, pathStyleAccess.toString());
+        }
+        if (endpoint != null) {
+            p.put(SSL_ENABLED, Boolean.toString(sslEnabled()));
+        }
         if (accessKey != null) {
             p.put(CREDENTIALS_PROVIDER, SIMPLE_CREDENTIALS_PROVIDER);
             p.put(ACCESS_KEY, accessKey);
@@ -190,14 +202,15 @@ public final class S3Settings {
     @Override
     public String toString() {
         return "S3Settings[endpoint=" + (endpoint == null ? "AWS" : Redaction.patternsOnly().redact(endpoint))
-                + ", region=" + region + ", pathStyleAccess=" + pathStyleAccess + ", ssl=" + sslEnabled()
+                + ", region=" + (region == null ? "default" : region) + ", pathStyleAccess=" + pathStyleAccess()
+                + ", ssl=" + sslEnabled()
                 + ", credentials=" + (accessKey == null ? "default chain" : "static keys " + Redaction.MASK) + "]";
     }
 
     /** Builds {@link S3Settings}; everything is optional. */
     public static final class Builder {
         private String endpoint;
-        private String region = DEFAULT_REGION;
+        private String region;
         private Boolean pathStyleAccess;
         private String accessKey;
         private String secretKey;
@@ -224,7 +237,7 @@ public final class S3Settings {
             return this;
         }
 
-        /** The signing region; default {@value S3Settings#DEFAULT_REGION}. */
+        /** The signing region; default {@value S3Settings#DEFAULT_REGION} with an endpoint, else unset. */
         public Builder optRegion(String name) {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("S3 region must not be blank (" + ENV_REGION + ")");
@@ -233,7 +246,7 @@ public final class S3Settings {
             return this;
         }
 
-        /** {@code bucket} in the path, not the host name; default: true with an endpoint, else false. */
+        /** {@code bucket} in the path, not the host name; default: true with an endpoint, else unset. */
         public Builder optPathStyleAccess(boolean value) {
             this.pathStyleAccess = value;
             return this;

@@ -64,13 +64,19 @@ class S3SettingsTest {
     }
 
     @Test
-    void from_nothingSet_awsDefaultsWithoutCredentialKeys() {
+    void from_nothingSet_changesNothing() {
         S3Settings s = S3Settings.from(Map.of(), new Properties());
         assertNull(s.endpoint());
-        assertEquals(Map.of(
-                "fs.s3a.endpoint.region", "us-east-1",
-                "fs.s3a.path.style.access", "false",
-                "fs.s3a.connection.ssl.enabled", "true"), s.hadoopProperties());
+        assertNull(s.region());
+        assertEquals(Map.of(), s.hadoopProperties());
+        Configuration conf = s.applyTo(new Configuration(false));
+        assertEquals(0, conf.size());
+    }
+
+    @Test
+    void from_regionOnly_setsRegionOnly() {
+        S3Settings s = S3Settings.from(Map.of("AWS_REGION", "eu-central-1"), new Properties());
+        assertEquals(Map.of("fs.s3a.endpoint.region", "eu-central-1"), s.hadoopProperties());
     }
 
     @Test
