@@ -1,11 +1,13 @@
 package dev.cluda.io;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -14,16 +16,23 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * {@link FileStore} over any Hadoop FileSystem: {@code file:}, {@code hdfs:}, {@code s3a:}.
  * A path without a scheme is a local path. Not serializable: build one per executor from the
  * Hadoop configuration Spark broadcasts.
  *
- * <p>Atomic writes use a temporary name and a rename; on object stores where rename is a
- * copy (S3), the copy becomes visible only once complete, so a reader never sees a torn file.
+ * <p>Atomic writes use a temporary name and a rename, except on S3 ({@code s3a:}), where a
+ * rename is a copy and an object becomes visible only when its upload completes: there the bytes
+ * are uploaded under the final name directly (a failed upload is aborted), so a reader sees the
+ * old object or the complete new one, never a torn or missing one. S3 settings come from the
+ * configuration ({@link S3Settings#applyTo}). Paths with credentials in them
+ * ({@code s3a://KEY:SECRET@bucket/}) are refused, so keys never reach a path in a message.
  */
 public final class HadoopFileStore implements FileStore {
+
+    private static final String S3_SCHEME = "s3a";
 
     private final Configuration conf;
 
@@ -36,22 +45,49 @@ public final class HadoopFileStore implements FileStore {
         return new HadoopFileStore(new Configuration());
     }
 
+    /**
+     * A store on the default Hadoop configuration plus the S3 settings of this process
+     * ({@link S3Settings#fromEnvironment()}), so {@code s3a://} paths reach the configured service.
+     *
+     * @throws IllegalArgumentException if the S3 variables are malformed or incomplete
+     */
+    public static HadoopFileStore fromEnvironment() {
+        return new HadoopFileStore(S3Settings.fromEnvironment().applyTo(new Configuration()));
+    }
+
     private FileSystem fs(Path path) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
         // Local files without Hadoop's .crc side files: datasets and run folders stay clean.
         return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
+    /** The URI of a path string; a malformed one is reported with any credentials in it masked. */
+    private static URI uri(String p) {
+        try {
+            return URI.create(p.replace(" ", "%20"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid path or URI: " + Redaction.patternsOnly().redact(p));
+        }
+    }
+
     private static Path path(String p) {
-        URI uri = URI.create(p.replace(" ", "%20"));
-        return uri.getScheme() == null ? new Path(new java.io.File(p).getAbsoluteFile().toURI()) : new Path(p);
+        URI uri = uri(p);
+        if (uri.getScheme() == null) {
+            return new Path(new java.io.File(p).getAbsoluteFile().toURI());
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(Redaction.patternsOnly().redact(p) + ": credentials in a path are "
+                    + "not supported; set " + S3Settings.ENV_ACCESS_KEY + " and " + S3Settings.ENV_SECRET_KEY
+                    + " instead");
+        }
+        return new Path(p);
     }
 
     @Override
     public List<String> listFiles(String dir) throws IOException {
         Path root = path(dir);
         FileSystem fs = fs(root);
-        if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
+        if (!isDirectory(dir)) {
             throw new IOException("not a directory: " + dir);
         }
         List<String> out = new ArrayList<>();
@@ -88,6 +124,10 @@ public final class HadoopFileStore implements FileStore {
     public void writeAtomically(String p, byte[] bytes) throws IOException {
         Path target = path(p);
         FileSystem fs = fs(target);
+        if (S3_SCHEME.equalsIgnoreCase(fs.getUri().getScheme())) {
+            uploadObject(fs, target, bytes);
+            return;
+        }
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + System.nanoTime() + ".tmp");
         try (FSDataOutputStream out = fs.create(tmp, false)) {
             out.write(bytes);
@@ -102,9 +142,23 @@ public final class HadoopFileStore implements FileStore {
         }
     }
 
+    /** One S3 upload under the final name: visible only once complete, aborted on failure. */
+    private static void uploadObject(FileSystem fs, Path target, byte[] bytes) throws IOException {
+        FSDataOutputStream out = fs.create(target, true);
+        try {
+            out.write(bytes);
+        } catch (IOException | RuntimeException e) {
+            if (out.hasCapability(StreamCapabilities.ABORTABLE_STREAM)) {
+                out.abort();
+            }
+            throw e;
+        }
+        out.close();
+    }
+
     @Override
     public String resolve(String parent, String child) {
-        if (URI.create(parent.replace(" ", "%20")).getScheme() == null) {
+        if (uri(parent).getScheme() == null) {
             return java.nio.file.Path.of(parent).resolve(child).toString();
         }
         return new Path(path(parent), child).toString();
@@ -112,8 +166,15 @@ public final class HadoopFileStore implements FileStore {
 
     @Override
     public String relativize(String root, String p) {
-        String r = path(root).toUri().getPath();
-        String full = path(p).toUri().getPath();
+        URI rootUri = path(root).toUri();
+        URI pathUri = path(p).toUri();
+        if (!"file".equalsIgnoreCase(rootUri.getScheme())
+                && (!rootUri.getScheme().equalsIgnoreCase(String.valueOf(pathUri.getScheme()))
+                    || !Objects.equals(rootUri.getAuthority(), pathUri.getAuthority()))) {
+            throw new IllegalArgumentException(p + " is not below " + root + " (another file system or bucket)");
+        }
+        String r = rootUri.getPath();
+        String full = pathUri.getPath();
         String prefix = r.endsWith("/") ? r : r + "/";
         if (!full.startsWith(prefix)) {
             throw new IllegalArgumentException(p + " is not below " + root);
@@ -124,8 +185,11 @@ public final class HadoopFileStore implements FileStore {
     @Override
     public boolean isDirectory(String p) throws IOException {
         Path path = path(p);
-        FileSystem fs = fs(path);
-        return fs.exists(path) && fs.getFileStatus(path).isDirectory();
+        try {
+            return fs(path).getFileStatus(path).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
     }
 
     @Override
