@@ -7,11 +7,13 @@ package dev.cluda.comm;
  *
  * <p>Accuracy cost: an all-reduce over N ranks rounds each element N times (N − 1 partial sums
  * plus the final value), so the error is at most about {@code N · u · Σ|x_i|} with unit roundoff
- * u = 2^-11 for FP16 and 2^-8 for BF16. Measured by {@code CompressionAccuracyTest} on uniform
- * values in [0.5, 1) with 4 ranks: max relative error ≈ 1.2e-3 (FP16) and ≈ 9e-3 (BF16), against
- * 0 for NONE. FP16 also overflows to infinity above 65504 and loses precision below 6.1e-5 (its
- * subnormal range); BF16 keeps the fp32 range. Broadcasts and integer collectives are never
- * compressed.
+ * u = 2^-11 for FP16 and 2^-8 for BF16. Measured by {@code CompressionAccuracyTest} (4 ranks,
+ * 100 003 elements): on values uniform in [0.5, 1) the max relative error is 9.9e-4 (FP16) and
+ * 7.6e-3 (BF16), against 1.2e-7 for NONE; on gradient-like Gaussian values (σ = 0.01) the max of
+ * |error| / Σ|x_i| is 1.1e-3 (FP16) and 9.9e-3 (BF16); where the ranks' values cancel, the error
+ * relative to the small sum itself can exceed 1. FP16 also overflows to infinity above 65504
+ * and loses precision below 6.1e-5 (its subnormal range); BF16 keeps the fp32 range. Broadcasts
+ * and integer collectives are never compressed.
  */
 public enum Compression {
     /** fp32 on the wire: exact sums. */

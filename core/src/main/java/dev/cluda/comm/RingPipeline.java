@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -181,16 +182,16 @@ final class RingPipeline implements Closeable {
             throw new CollectiveException(what + ": interrupted while waiting for "
                     + (readStep > 0 ? leftPeer : rightPeer), -1, null);
         }
-        leftKey.interestOps(readStep > 0 ? SelectionKey.OP_READ : 0);
-        rightKey.interestOps(writeStep > 0 ? SelectionKey.OP_WRITE : 0);
         long waitNanos = Math.min(readDeadline, writeDeadline) - now;
         try {
+            leftKey.interestOps(readStep > 0 ? SelectionKey.OP_READ : 0);
+            rightKey.interestOps(writeStep > 0 ? SelectionKey.OP_WRITE : 0);
             selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
-        } catch (IOException | ClosedSelectorException e) {
+            selector.selectedKeys().clear();
+        } catch (IOException | ClosedSelectorException | CancelledKeyException e) {
             throw new CollectiveException(what + ": waiting failed (was the collective closed"
                     + " during the call?): " + e, -1, e);
         }
-        selector.selectedKeys().clear();
     }
 
     private void checkHeader(OpHeader mine, OpHeader theirs) {

@@ -39,6 +39,7 @@ public final class TcpRingCollective implements Collective {
 
     private final int rank;
     private final int size;
+    private final List<String> addresses;
     private final Compression compression;
     private final int pieceBytes;
     private final RingPipeline pipeline;
@@ -48,10 +49,11 @@ public final class TcpRingCollective implements Collective {
     private volatile CollectiveException failure;
     private volatile boolean closed;
 
-    private TcpRingCollective(int rank, int size, Compression compression, int pieceBytes,
-            RingPipeline pipeline) {
+    private TcpRingCollective(int rank, List<String> addresses, Compression compression,
+            int pieceBytes, RingPipeline pipeline) {
         this.rank = rank;
-        this.size = size;
+        this.size = addresses.size();
+        this.addresses = addresses;
         this.compression = compression;
         this.pieceBytes = pieceBytes;
         this.pipeline = pipeline;
@@ -135,7 +137,8 @@ public final class TcpRingCollective implements Collective {
                 .connect(server, timeoutNanos);
         try {
             RingPipeline pipeline = new RingPipeline(links, left, right, pieceBytes, timeoutNanos);
-            return new TcpRingCollective(rank, size, compression, pieceBytes, pipeline);
+            return new TcpRingCollective(rank, List.copyOf(addresses), compression, pieceBytes,
+                    pipeline);
         } catch (IOException e) {
             RingHandshake.closeQuietly(links.left());
             RingHandshake.closeQuietly(links.right());
@@ -152,6 +155,11 @@ public final class TcpRingCollective implements Collective {
     @Override
     public int size() {
         return size;
+    }
+
+    /** Every rank's {@code host:port}, in rank order, as given to {@link #connect}. */
+    public List<String> addresses() {
+        return addresses;
     }
 
     /** Wire format of float all-reduces. */
@@ -264,6 +272,13 @@ public final class TcpRingCollective implements Collective {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** E.g. {@code TcpRingCollective[rank 0 of 3 at 10.0.0.5:40123, compression NONE]}. */
+    @Override
+    public String toString() {
+        return "TcpRingCollective[rank " + rank + " of " + size + " at " + addresses.get(rank)
+                + ", compression " + compression + "]";
     }
 
     @Override
