@@ -105,6 +105,67 @@ class TcpRingFailureTest {
     }
 
     @Test
+    void allReduce_rightPeerSendsButNeverReads_writeTimeoutNamesIt() throws Exception {
+        int floats = 8 << 20; // 32 MiB to send: more than loopback socket buffers hold
+        Rings.Servers servers = Rings.Servers.open(2);
+        List<Rings.Outcome<Void>> out = Rings.onEachRank(2, rank -> {
+            if (rank == 0) {
+                try (TcpRingCollective c = TcpRingCollective.connect(0, servers.channels().get(0),
+                        servers.addresses(), Duration.ofSeconds(1))) {
+                    c.allReduceSum(new float[floats]);
+                }
+                return null;
+            }
+            // a fake rank 1 that follows the protocol but never reads rank 0's data
+            try (SocketChannel fromRank0 = acceptAndReply(servers.channels().get(1));
+                    SocketChannel toRank0 = SocketChannel.open(
+                            addressOf(servers.addresses().get(0)))) {
+                toRank0.write(hello(1, 0, 2));
+                readFully(toRank0, ByteBuffer.allocate(28));
+                ByteBuffer header = ByteBuffer.allocate(OpHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                new OpHeader(1, OpHeader.Kind.ALL_REDUCE_SUM, floats, -1).writeTo(header);
+                toRank0.write(header.flip());
+                ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+                for (long left = 4L * floats; left > 0; left -= 1 << 20) {
+                    while (zeros.clear().hasRemaining()) {
+                        toRank0.write(zeros);
+                    }
+                }
+                Thread.sleep(1500); // rank 0 gives up meanwhile
+            }
+            return null;
+        });
+        Throwable e = out.get(0).error();
+        assertTrue(e instanceof CollectiveException, String.valueOf(e));
+        assertTrue(e.getMessage().contains("rank 1 (" + servers.addresses().get(1)
+                + ") accepted no data for 1."), e.getMessage());
+        // the fake's own outcome does not matter: rank 0 closing may reset its last writes
+    }
+
+    private static SocketChannel acceptAndReply(java.nio.channels.ServerSocketChannel server)
+            throws Exception {
+        SocketChannel channel = server.accept();
+        readFully(channel, ByteBuffer.allocate(28));
+        channel.write(hello(1, 0, 2));
+        return channel;
+    }
+
+    private static ByteBuffer hello(int from, int to, int size) {
+        ByteBuffer hello = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+        hello.putInt(RingHandshake.MAGIC).putInt(TcpRingCollective.PROTOCOL_VERSION).putInt(from)
+                .putInt(to).putInt(size).putInt(Compression.NONE.ordinal()).putInt(0);
+        return hello.flip();
+    }
+
+    private static void readFully(SocketChannel channel, ByteBuffer b) throws Exception {
+        while (b.hasRemaining()) {
+            if (channel.read(b) < 0) {
+                throw new java.io.EOFException();
+            }
+        }
+    }
+
+    @Test
     void connect_ranksDisagreeOnCompression_bothFailTheHandshake() throws Exception {
         Rings.Servers servers = Rings.Servers.open(2);
         List<Rings.Outcome<TcpRingCollective>> out = Rings.onEachRank(2,
