@@ -120,6 +120,7 @@ class TcpRingFailureTest {
             try (SocketChannel fromRank0 = acceptAndReply(servers.channels().get(1));
                     SocketChannel toRank0 = SocketChannel.open(
                             addressOf(servers.addresses().get(0)))) {
+                assertTrue(fromRank0.isOpen()); // held open, never read
                 toRank0.write(hello(1, 0, 2));
                 readFully(toRank0, ByteBuffer.allocate(28));
                 ByteBuffer header = ByteBuffer.allocate(OpHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
