@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code cluda bench}: measurements that go into docs/BENCHMARKS.md, one JSON line each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory; each subcommand prints one JSON line.",
-        subcommands = {BenchCommand.Step.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.AllReduce.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -25,7 +25,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (step)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (step, allreduce)");
     }
 
     /** {@code cluda bench step}: median time of the training iteration. */
@@ -53,7 +53,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             CludaConfig config = CludaConfig.from(configOptions.load());
             PrintWriter err = spec.commandLine().getErr();
-            StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.local(), warmup, steps, rssEvery,
+            StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.fromEnvironment(), warmup, steps, rssEvery,
                     line -> {
                         err.println(line);
                         err.flush();
@@ -71,6 +71,33 @@ final class BenchCommand implements Runnable {
             r.rssMb().forEach((step, mb) -> rss.put(Integer.toString(step), Math.round(mb)));
             PrintWriter out = spec.commandLine().getOut();
             out.println(json.writeValueAsString(node));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code cluda bench allreduce}: TCP ring all-reduce throughput on loopback against a raw socket copy. */
+    @Command(name = "allreduce", mixinStandardHelpOptions = true,
+            description = "All-reduce M floats across N ranks (threads) over the TCP ring on loopback, and a raw"
+                    + " socket copy of the same bytes; Gbps of one rank's payload.")
+    static final class AllReduce implements Callable<Integer> {
+
+        @Option(names = "--ranks", defaultValue = "2", description = "ranks, >= 2 (default ${DEFAULT-VALUE})")
+        int ranks;
+
+        @Option(names = "--floats", defaultValue = "4194304", description = "floats per rank (default ${DEFAULT-VALUE})")
+        int floats;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "timed repetitions, median reported (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(dev.cluda.comm.AllReduceBenchmark.run(ranks, floats, repeats).toJson());
             out.flush();
             return 0;
         }

@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetKind kind = DatasetKind.parse(dataset);
-        FileStore store = HadoopFileStore.local();
+        FileStore store = HadoopFileStore.fromEnvironment();
         String target = store.resolve(out, EvalJson.FILE_NAME);
         if (store.exists(target) && !overwrite) {
             throw new IllegalStateException(target + " already exists; pass --overwrite to replace it or choose another --out");

@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("distributed.ranks = " + config.ranks() + ": data-parallel training "
                     + "across Spark barrier tasks is not part of this build yet; use distributed.ranks = 1");
         }
-        FileStore store = HadoopFileStore.local();
+        FileStore store = HadoopFileStore.fromEnvironment();
         boolean resumable = OutputDirectory.prepare(store, out, existing.overwrite ? OutputDirectory.IfExists.OVERWRITE
                 : existing.resume ? OutputDirectory.IfExists.RESUME : OutputDirectory.IfExists.FAIL);
         PrintWriter console = spec.commandLine().getOut();
