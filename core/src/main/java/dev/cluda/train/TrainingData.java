@@ -15,6 +15,7 @@ import dev.cluda.transform.TrainTransform;
 import dev.cluda.uda.ClassStatistics;
 import dev.cluda.uda.ClassStatisticsFiles;
 import dev.cluda.uda.ImageClassCounts;
+import dev.cluda.uda.PrecomputedPseudoLabels;
 import dev.cluda.uda.RareClassSampler;
 import dev.cluda.uda.RcsCropRule;
 import java.io.IOException;
@@ -86,6 +87,10 @@ public final class TrainingData {
         RcsCropRule cropRule = new RcsCropRule(uda.rcsMinPixels(), uda.rcsMinCropRatio(), 10);
         UdaDataSampler sampler = new UdaDataSampler(sourceLoader, sourceRefs, sourceTransform, targetLoader,
                 targetRefs, targetTransform, rcs, cropRule);
+        if (uda.enabled() && uda.hasPrecomputedPseudoLabels()) {
+            sampler.usePrecomputedPseudoLabels(PrecomputedPseudoLabels.open(store, uda.precomputedPseudoLabels()));
+            log.accept("data: pseudo-labels read from " + uda.precomputedPseudoLabels());
+        }
         return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs);
     }
 

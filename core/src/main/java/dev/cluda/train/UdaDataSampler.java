@@ -5,6 +5,7 @@ import dev.cluda.data.SampleLoader;
 import dev.cluda.data.SampleRef;
 import dev.cluda.transform.TrainTransform;
 import dev.cluda.transform.TransformedSample;
+import dev.cluda.uda.PrecomputedPseudoLabels;
 import dev.cluda.uda.RareClassSampler;
 import dev.cluda.uda.RcsCropRule;
 import java.io.IOException;
@@ -36,6 +37,7 @@ public final class UdaDataSampler {
     private final RareClassSampler rareClassSampler;
     private final RcsCropRule cropRule;
     private final Map<String, SampleRef> sourceByFile = new HashMap<>();
+    private PrecomputedPseudoLabels precomputed;
 
     /**
      * @param rareClassSampler null for uniform source sampling; its files are {@link #rcsKey} of the refs
@@ -57,6 +59,14 @@ public final class UdaDataSampler {
         for (SampleRef ref : source) {
             sourceByFile.put(rcsKey(ref), ref);
         }
+    }
+
+    /**
+     * Target crops then carry the stored pseudo-label as their label and the stored confidence as
+     * their mask, cropped and flipped with the image ({@code uda.pseudoLabels = precomputed}).
+     */
+    public void usePrecomputedPseudoLabels(PrecomputedPseudoLabels labels) {
+        this.precomputed = labels;
     }
 
     /** The key under which class statistics name a sample: its label file (as DAFormer's JSONs do). */
@@ -121,9 +131,22 @@ public final class UdaDataSampler {
                 skips = checkSkips(skips);
                 continue;
             }
-            batch.add(targetTransform.apply(sample.get(), crop));
+            if (precomputed == null) {
+                batch.add(targetTransform.apply(sample.get(), crop));
+            } else {
+                PrecomputedPseudoLabels.Entry pseudo = readPseudo(ref);
+                batch.add(targetTransform.apply(sample.get().image(), pseudo.labels(), pseudo.confidence(), crop));
+            }
         }
         return batch;
+    }
+
+    private PrecomputedPseudoLabels.Entry readPseudo(SampleRef ref) {
+        try {
+            return precomputed.read(ref.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int checkSkips(int skips) {

@@ -118,11 +118,20 @@ public final class CludaStep {
             return new StepResult(withTotal(losses), Double.NaN, Double.NaN);
         }
 
-        // 5. Pseudo-labels (§2.2-2.3): teacher without dropout; BatchNorm in batch mode as released.
-        NDArray xt = HostBatch.images(step, images(target));
-        teacher.setDropoutEnabled(false);
-        NDArray teacherLogits = teacher.forward(ps, new ai.djl.ndarray.NDList(xt), terms.teacherBatchStats()).get(0);
-        PseudoLabels pseudo = pseudoLabeler.label(Bilinear.resize(teacherLogits, h, w, false).stopGradient(), margins);
+        // 5. Pseudo-labels (§2.2-2.3): teacher without dropout, BatchNorm in batch mode as released;
+        //    or stored ones (uda.pseudoLabels = precomputed), which the target crops carry.
+        PseudoLabels pseudo;
+        if (target.get(0).label() == null) {
+            NDArray xt = HostBatch.images(step, images(target));
+            teacher.setDropoutEnabled(false);
+            NDArray teacherLogits = teacher.forward(ps, new ai.djl.ndarray.NDList(xt), terms.teacherBatchStats()).get(0);
+            pseudo = pseudoLabeler.label(Bilinear.resize(teacherLogits, h, w, false).stopGradient(), margins);
+        } else {
+            NDArray confidence = HostBatch.planes(step, target.stream().map(TransformedSample::validMask).toList(),
+                    (int) h, (int) w);
+            pseudo = pseudoLabeler.fromProbabilities(confidence, HostBatch.labels(step, labels(target)),
+                    margins.validityMask(step, (int) w, (int) h));
+        }
         float[] q = pseudo.confidence();
 
         // 6. ClassMix per image (§2.4, §13), then colour jitter and blur on the mixed images (§2.5).

@@ -65,24 +65,49 @@ public final class PseudoLabeler {
             NDArray probs = logits.softmax(1);
             NDArray maxProb = probs.max(new int[] {1});
             NDArray labels = probs.argMax(1);
-            NDArray q = maxProb.gte((float) threshold).toType(DataType.FLOAT32, false)
-                    .reshape(b, h * w).mean(new int[] {1});
-            NDArray weights = maxProb.onesLike().muli(q.reshape(b, 1, 1));
-            if (validity != null) {
-                if (validity.getDataType() == DataType.FLOAT32) {
-                    weights.muli(validity);
-                } else {
-                    NDArray v = validity.toType(DataType.FLOAT32, false);
-                    v.attach(sub);
-                    weights.muli(v);
-                }
-            }
-            float[] confidence = q.toFloatArray();
-            double meanMax = maxProb.mean().getFloat();
-            labels.attach(parent);
-            weights.attach(parent);
-            return new PseudoLabels(labels, weights, confidence, meanMax);
+            PseudoLabels result = weigh(maxProb, labels, validity, sub);
+            result.labels().attach(parent);
+            result.weights().attach(parent);
+            return result;
         }
+    }
+
+    /**
+     * Pseudo-labels computed elsewhere ({@code cluda pseudo-labels}): the same per-image
+     * confidence weight (§2.2, §13) from the stored max probabilities.
+     *
+     * @param maxProbability {@code (B, H, W)} float, the teacher's max softmax probability
+     * @param labels {@code (B, H, W)} integer train ids
+     * @param validity {@code (B, H, W)} or {@code (H, W)} 1 valid / 0 ignored, or null
+     * @return labels (int64) and weights attached to {@code maxProbability}'s manager
+     */
+    public PseudoLabels fromProbabilities(NDArray maxProbability, NDArray labels, NDArray validity) {
+        NDManager parent = maxProbability.getManager();
+        try (NDManager sub = parent.newSubManager()) {
+            PseudoLabels result = weigh(maxProbability, labels, validity, sub);
+            result.labels().attach(parent);
+            result.weights().attach(parent);
+            return result;
+        }
+    }
+
+    /** q per image = share of pixels with max probability ≥ threshold, times the validity mask. */
+    private PseudoLabels weigh(NDArray maxProb, NDArray labels, NDArray validity, NDManager sub) {
+        Shape shape = maxProb.getShape();
+        long b = shape.get(0);
+        long hw = shape.get(1) * shape.get(2);
+        NDArray q = maxProb.gte((float) threshold).toType(DataType.FLOAT32, false).reshape(b, hw).mean(new int[] {1});
+        NDArray weights = maxProb.onesLike().toType(DataType.FLOAT32, false).muli(q.reshape(b, 1, 1));
+        if (validity != null) {
+            // toType on an array of that type returns the same handle: never attach the caller's array
+            weights.muli(validity.getDataType() == DataType.FLOAT32 ? validity : validity.toType(DataType.FLOAT32, false));
+        }
+        float[] confidence = q.toFloatArray();
+        double meanMax = maxProb.mean().getFloat();
+        // a fresh int64 array (argMax already is one), owned by the caller once attached
+        NDArray ids = labels.toType(DataType.INT64, false).duplicate();
+        ids.attach(sub);
+        return new PseudoLabels(ids, weights, confidence, meanMax);
     }
 
     /**
