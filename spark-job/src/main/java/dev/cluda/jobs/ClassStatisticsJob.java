@@ -11,7 +11,6 @@ import dev.cluda.uda.ClassStatisticsFiles;
 import dev.cluda.uda.ImageClassCounts;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -42,7 +41,7 @@ public final class ClassStatisticsJob {
     /**
      * The statistics of one dataset.
      *
-     * @param table the validated samples (still persisted; {@link SampleTable#unpersist()} when done)
+     * @param table the validated samples
      * @param ids the sample id of each entry of {@code statistics.images()}, same order
      * @param statistics the per-image counts and what follows from them
      */
@@ -79,22 +78,14 @@ public final class ClassStatisticsJob {
 
     /** The statistics of the usable, labelled samples of {@code table}, in id order. */
     public Result compute(SampleTable table) {
-        List<Row> rows = new ArrayList<>(table.usable()
-                .filter(org.apache.spark.sql.functions.col(SampleTable.CLASS_COUNTS).isNotNull())
-                .select(SampleTable.ID, SampleTable.IMAGE_PATH, SampleTable.LABEL_PATH, SampleTable.SPLIT,
-                        SampleTable.CITY, SampleTable.CLASS_COUNTS)
-                .collectAsList());
-        rows.sort(Comparator.comparing(r -> r.getString(0)));
-        List<String> ids = new ArrayList<>(rows.size());
-        List<ImageClassCounts> counts = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            List<Long> values = r.getList(5);
-            long[] perClass = new long[values.size()];
-            for (int c = 0; c < perClass.length; c++) {
-                perClass[c] = values.get(c);
+        List<String> ids = new ArrayList<>();
+        List<ImageClassCounts> counts = new ArrayList<>();
+        for (Row r : table.usableRows()) {
+            long[] perClass = (long[]) r.get(SampleTable.CLASS_COUNTS_FIELD);
+            if (perClass != null) {
+                ids.add(r.getString(0));
+                counts.add(new ImageClassCounts(UdaDataSampler.rcsKey(SampleTable.ref(r)), perClass));
             }
-            ids.add(r.getString(0));
-            counts.add(new ImageClassCounts(UdaDataSampler.rcsKey(SampleTable.ref(r)), perClass));
         }
         return new Result(table, ids, ClassStatistics.of(counts));
     }

@@ -2,6 +2,7 @@ package dev.cluda.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.cluda.config.DatasetConfig;
 import dev.cluda.data.BadSampleException;
 import dev.cluda.data.BadSamplePolicy;
 import dev.cluda.data.DatasetIndex;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -25,7 +25,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A dataset root (GTA5, SYNTHIA, Cityscapes layout) as a Spark table of samples, validated in
@@ -36,8 +35,9 @@ import org.apache.spark.storage.StorageLevel;
  * the problem with the offending file. {@code data.onBadSample = fail} fails the build listing
  * the bad files; {@code skip} keeps them in {@link #all()} and out of {@link #usable()}.
  *
- * <p>The validated rows are persisted (memory and disk) so that statistics and listings read
- * them without decoding again; {@link #unpersist()} releases them.
+ * <p>Validation is one Spark job whose small result rows (paths, size, status, 19 counts) are
+ * collected to the driver, so statistics and listings read them without decoding again; the
+ * tables this class returns are built from those rows.
  */
 public final class SampleTable {
 
@@ -69,6 +69,11 @@ public final class SampleTable {
             .add(PROBLEM, DataTypes.StringType, true)
             .add(PROBLEM_FILE, DataTypes.StringType, true)
             .add(CLASS_COUNTS, DataTypes.createArrayType(DataTypes.LongType, false), true);
+
+    static final int STATUS_FIELD = SCHEMA.fieldIndex(STATUS);
+    static final int PROBLEM_FIELD = SCHEMA.fieldIndex(PROBLEM);
+    static final int PROBLEM_FILE_FIELD = SCHEMA.fieldIndex(PROBLEM_FILE);
+    static final int CLASS_COUNTS_FIELD = SCHEMA.fieldIndex(CLASS_COUNTS);
 
     /** Problems listed in a message before it says "... and N more". */
     public static final int LISTED_PROBLEMS = 10;
@@ -109,25 +114,38 @@ public final class SampleTable {
         }
     }
 
+    private final SparkSession spark;
     private final DatasetKind kind;
     private final String root;
     private final String split;
-    private final Dataset<Row> rows;
+    private final List<Row> rows;
     private final List<Problem> problems;
-    private final long size;
 
-    private SampleTable(DatasetKind kind, String root, String split, Dataset<Row> rows, List<Problem> problems,
-                        long size) {
+    private SampleTable(SparkSession spark, DatasetKind kind, String root, String split, List<Row> rows,
+                        List<Problem> problems) {
+        this.spark = spark;
         this.kind = kind;
         this.root = root;
         this.split = split;
         this.rows = rows;
         this.problems = problems;
-        this.size = size;
     }
 
     /**
-     * Lists, validates and persists the samples of {@code split} below {@code root}.
+     * The table of a configured dataset ({@code data.source.*} or {@code data.target.*}); type
+     * {@code synthetic} reads the GTA5 layout below {@code root/gta5} as a source and the
+     * Cityscapes layout below {@code root/cityscapes} as a target ({@link DatasetConfig#resolve}).
+     *
+     * @param asSource whether {@code dataset} is the source dataset
+     */
+    public static SampleTable build(SparkSession spark, DatasetConfig dataset, boolean asSource,
+                                    BadSamplePolicy policy) throws IOException {
+        DatasetConfig.ResolvedDataset resolved = dataset.resolve(asSource);
+        return build(spark, resolved.kind(), resolved.root(), dataset.split(), policy);
+    }
+
+    /**
+     * Lists the samples of {@code split} below {@code root} and validates them in one Spark job.
      *
      * @param split the split directory (Cityscapes); ignored by GTA5 and SYNTHIA
      * @throws IOException if the layout is not found below {@code root} (from the reader's scan)
@@ -143,57 +161,59 @@ public final class SampleTable {
         for (SampleRef ref : index.samples()) {
             pending.add(RowFactory.create(ref.id(), ref.imagePath(), ref.labelPath(), ref.split(), ref.city()));
         }
-        String recordedSplit = kind == DatasetKind.CITYSCAPES ? split : "";
-        List<Row> missing = new ArrayList<>();
-        for (BadSampleException e : index.missingLabels()) {
-            missing.add(SampleValidation.missingLabelRow(e, recordedSplit));
-        }
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<SerializableHadoopConf> conf = jsc.broadcast(new SerializableHadoopConf(new Configuration(hadoop)));
         int partitions = Math.max(1, Math.min(pending.size(), 4 * jsc.defaultParallelism()));
-        JavaRDD<Row> checked = jsc.parallelize(pending, partitions)
-                .mapPartitions(new SampleValidation(kind, conf));
-        if (!missing.isEmpty()) {
-            checked = checked.union(jsc.parallelize(missing, 1));
+        // The one job: every sample decoded once, on the executors; the small result rows come back.
+        List<Row> rows;
+        try {
+            rows = new ArrayList<>(jsc.parallelize(pending, partitions)
+                    .mapPartitions(new SampleValidation(kind, conf)).collect());
+        } finally {
+            conf.destroy();
         }
-        Dataset<Row> rows = spark.createDataFrame(checked, SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+        String recordedSplit = kind == DatasetKind.CITYSCAPES ? split : "";
+        for (BadSampleException e : index.missingLabels()) {
+            rows.add(SampleValidation.missingLabelRow(e, recordedSplit));
+        }
+        rows.sort(Comparator.comparing(r -> r.getString(0)));
 
-        // This action decodes every sample once; later reads come from the persisted rows.
         List<Problem> problems = new ArrayList<>();
-        for (Row r : rows.filter(col(STATUS).notEqual(Status.OK.value()))
-                .select(ID, STATUS, PROBLEM_FILE, PROBLEM).collectAsList()) {
-            problems.add(new Problem(r.getString(0), Status.parse(r.getString(1)), r.getString(2), r.getString(3)));
+        for (Row r : rows) {
+            Status status = Status.parse(r.getString(STATUS_FIELD));
+            if (status != Status.OK) {
+                problems.add(new Problem(r.getString(0), status, r.getString(PROBLEM_FILE_FIELD),
+                        r.getString(PROBLEM_FIELD)));
+            }
         }
         problems.sort(Comparator.comparing(Problem::file).thenComparing(Problem::id));
-        long size = pending.size() + missing.size();
         if (policy == BadSamplePolicy.FAIL && !problems.isEmpty()) {
-            rows.unpersist();
-            throw new BadSamplesException(problems.size() + " of " + size + " samples below " + root
+            throw new BadSamplesException(problems.size() + " of " + rows.size() + " samples below " + root
                     + " are bad (" + BadSamplePolicy.CONFIG_KEY + " = fail; fix or remove them, or set "
                     + BadSamplePolicy.CONFIG_KEY + " = skip to leave them out): " + list(problems), problems);
         }
-        return new SampleTable(kind, root, split, rows, List.copyOf(problems), size);
+        return new SampleTable(spark, kind, root, split, List.copyOf(rows), List.copyOf(problems));
     }
 
-    /** Every sample found, bad ones included (status other than {@code ok}). */
+    /** Every sample found, bad ones included (status other than {@code ok}), as a table of {@link #SCHEMA}. */
     public Dataset<Row> all() {
-        return rows;
+        return spark.createDataFrame(rows, SCHEMA);
     }
 
     /** The samples with status {@code ok}: the ones training and statistics use. */
     public Dataset<Row> usable() {
-        return rows.filter(col(STATUS).equalTo(Status.OK.value()));
+        return all().filter(col(STATUS).equalTo(Status.OK.value()));
     }
 
     /** The usable samples as references, sorted by id (the order of the reader's {@code scan}). */
     public List<SampleRef> usableRefs() {
-        List<SampleRef> refs = new ArrayList<>();
-        for (Row r : usable().select(ID, IMAGE_PATH, LABEL_PATH, SPLIT, CITY).collectAsList()) {
-            refs.add(ref(r));
-        }
-        refs.sort(Comparator.comparing(SampleRef::id));
-        return refs;
+        return usableRows().stream().map(SampleTable::ref).toList();
+    }
+
+    /** The rows with status {@code ok}, sorted by id, as the tasks made them ({@value #CLASS_COUNTS} a {@code long[]}). */
+    List<Row> usableRows() {
+        return rows.stream().filter(r -> Status.OK.value().equals(r.getString(STATUS_FIELD))).toList();
     }
 
     /** The bad samples, sorted by file (empty unless the policy is skip). */
@@ -202,12 +222,12 @@ public final class SampleTable {
     }
 
     /** Samples found, bad ones included. */
-    public long size() {
-        return size;
+    public int size() {
+        return rows.size();
     }
 
-    public long usableCount() {
-        return size - problems.size();
+    public int usableCount() {
+        return rows.size() - problems.size();
     }
 
     public DatasetKind kind() {
@@ -222,18 +242,16 @@ public final class SampleTable {
         return split;
     }
 
-    /** "2 of 10 samples skipped: a.png: reason; b.png: reason", or empty if none is bad. */
+    /**
+     * "2 of 10 samples skipped (data.onBadSample = skip): a.png: reason; b.png: reason", listing at
+     * most {@value #LISTED_PROBLEMS}; empty if no sample is bad.
+     */
     public String problemSummary() {
         if (problems.isEmpty()) {
             return "";
         }
-        return problems.size() + " of " + size + " samples skipped (" + BadSamplePolicy.CONFIG_KEY + " = skip): "
+        return problems.size() + " of " + rows.size() + " samples skipped (" + BadSamplePolicy.CONFIG_KEY + " = skip): "
                 + list(problems);
-    }
-
-    /** Releases the persisted rows. */
-    public void unpersist() {
-        rows.unpersist();
     }
 
     /** The reference of a row whose first five fields are {@value #ID} … {@value #CITY}, in {@link #SCHEMA} order. */

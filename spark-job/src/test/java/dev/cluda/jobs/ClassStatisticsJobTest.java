@@ -71,7 +71,6 @@ class ClassStatisticsJobTest {
         ClassStatistics expected = sequential(gta5);
         ClassStatisticsJob.Result result = new ClassStatisticsJob(spark).compute(DatasetKind.GTA5, gta5, "",
                 BadSamplePolicy.FAIL);
-        result.table().unpersist();
         ClassStatistics actual = result.statistics();
         assertEquals(8, result.images());
         assertEquals(List.of("00001", "00002", "00003", "00004", "00005", "00006", "00007", "00008"), result.ids());
@@ -94,7 +93,6 @@ class ClassStatisticsJobTest {
     void write_jsonFilesAreByteEqualToTheSequentialOnes_andReadBack() throws IOException {
         ClassStatisticsJob job = new ClassStatisticsJob(spark);
         ClassStatisticsJob.Result result = job.compute(DatasetKind.GTA5, gta5, "", BadSamplePolicy.FAIL);
-        result.table().unpersist();
         Path sparkDir = dir.resolve("spark");
         Path sequentialDir = dir.resolve("sequential");
         job.write(result, sparkDir.toString());
@@ -112,7 +110,6 @@ class ClassStatisticsJobTest {
     void write_parquetTable_holdsIdFileAndNineteenCountColumns() throws IOException {
         ClassStatisticsJob job = new ClassStatisticsJob(spark);
         ClassStatisticsJob.Result result = job.compute(DatasetKind.GTA5, gta5, "", BadSamplePolicy.FAIL);
-        result.table().unpersist();
         job.write(result, dir.toString());
         Dataset<Row> table = spark.read().parquet(dir.resolve(ClassStatisticsJob.COUNTS_TABLE).toString());
         assertEquals(21, table.columns().length);
@@ -136,7 +133,6 @@ class ClassStatisticsJobTest {
         TestSpark.writeGrayLabel(root.resolve("labels/00002.png"), TestSpark.uniform(16, 16, 7));
         ClassStatisticsJob.Result result = new ClassStatisticsJob(spark).compute(DatasetKind.GTA5, root.toString(), "",
                 BadSamplePolicy.SKIP);
-        result.table().unpersist();
         assertEquals(List.of("00001", "00003"), result.ids());
         assertEquals(1, result.table().problems().size());
     }
@@ -148,7 +144,6 @@ class ClassStatisticsJobTest {
         String sourceRoot = bench.resolve("gta5").toString();
         ClassStatisticsJob job = new ClassStatisticsJob(spark);
         ClassStatisticsJob.Result result = job.compute(DatasetKind.GTA5, sourceRoot, "", BadSamplePolicy.FAIL);
-        result.table().unpersist();
         job.write(result, sourceRoot);
 
         CludaConfig config = CludaConfig.from(ConfigLoader.load(null, List.of(
