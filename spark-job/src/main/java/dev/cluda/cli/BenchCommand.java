@@ -3,6 +3,10 @@ package dev.cluda.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cluda.config.CludaConfig;
+import dev.cluda.config.DatasetConfig;
+import dev.cluda.config.DatasetConfig.ResolvedDataset;
+import dev.cluda.jobs.SparkSessions;
+import dev.cluda.jobs.StatsBenchmark;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.train.StepBenchmark;
 import java.io.PrintWriter;
@@ -17,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code cluda bench}: measurements that go into docs/BENCHMARKS.md, one JSON line each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory; each subcommand prints one JSON line.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.AllReduce.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.Stats.class, BenchCommand.AllReduce.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -25,7 +29,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (step, allreduce)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (step, stats, allreduce)");
     }
 
     /** {@code cluda bench step}: median time of the training iteration. */
@@ -53,7 +57,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             CludaConfig config = CludaConfig.from(configOptions.load());
             PrintWriter err = spec.commandLine().getErr();
-            StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.fromEnvironment(), warmup, steps, rssEvery,
+            StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.local(), warmup, steps, rssEvery,
                     line -> {
                         err.println(line);
                         err.flush();
@@ -76,6 +80,59 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** {@code cluda bench stats}: images/s of the rare-class statistics job and of one thread, same data. */
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "Images/s of the rare-class statistics computation as the Spark job (default local[2]) and on "
+                    + "one thread, over the same dataset: median of --repeats after one untimed run of each.")
+    static final class Stats implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Option(names = "--dataset", defaultValue = "source", paramLabel = "source|target",
+                description = "the dataset of the configuration (default ${DEFAULT-VALUE})")
+        String dataset;
+
+        @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL",
+                description = "Spark master of the timed job (default ${DEFAULT-VALUE}); a session already running in "
+                        + "this JVM is used as it is")
+        String master;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "timed runs of each (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CludaConfig config = CludaConfig.from(configOptions.load());
+            boolean asSource = StatsCommand.isSource(dataset);
+            DatasetConfig data = asSource ? config.data().source() : config.data().target();
+            ResolvedDataset resolved = data.resolve(asSource);
+            PrintWriter err = spec.commandLine().getErr();
+            StatsBenchmark.Result r;
+            try (SparkSessions.Lease lease = SparkSessions.open(master, "cluda bench stats")) {
+                StatsCommand.ensureSynthetic(config, data, new HadoopFileStore(
+                        lease.session().sparkContext().hadoopConfiguration()), err);
+                r = StatsBenchmark.run(lease.session(), resolved.kind(), resolved.root(), data.split(), repeats);
+            }
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode node = json.createObjectNode();
+            node.put("images", r.images());
+            node.put("spark_images_per_s", Math.round(r.sparkImagesPerSecond() * 10) / 10.0);
+            node.put("single_thread_images_per_s", Math.round(r.singleThreadImagesPerSecond() * 10) / 10.0);
+            node.put("master", r.master());
+            node.put("repeats", r.repeats());
+            node.put("spark_s", Math.round(r.sparkSeconds() * 1000) / 1000.0);
+            node.put("single_thread_s", Math.round(r.singleThreadSeconds() * 1000) / 1000.0);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json.writeValueAsString(node));
+            out.flush();
+            return 0;
+        }
+    }
+
     /** {@code cluda bench allreduce}: TCP ring all-reduce throughput on loopback against a raw socket copy. */
     @Command(name = "allreduce", mixinStandardHelpOptions = true,
             description = "All-reduce M floats across N ranks (threads) over the TCP ring on loopback, and a raw"
@@ -88,7 +145,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--floats", defaultValue = "4194304", description = "floats per rank (default ${DEFAULT-VALUE})")
         int floats;
 
-        @Option(names = "--repeats", defaultValue = "5", description = "timed repetitions, median reported (default ${DEFAULT-VALUE})")
+        @Option(names = "--repeats", defaultValue = "5",
+                description = "timed repetitions, median reported (default ${DEFAULT-VALUE})")
         int repeats;
 
         @Spec
