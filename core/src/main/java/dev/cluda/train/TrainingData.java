@@ -128,6 +128,15 @@ public final class TrainingData {
             return;
         }
         log.accept("data: generating the synthetic benchmark in " + dataset.root());
+        // statistics of an earlier benchmark in the same folder would name the same files: drop them
+        String sourceRoot = dataset.resolve(true).root();
+        for (String name : List.of(ClassStatisticsFiles.SAMPLE_CLASS_STATS, ClassStatisticsFiles.SAMPLE_CLASS_STATS_DICT,
+                ClassStatisticsFiles.SAMPLES_WITH_CLASS, "sample_class_counts.parquet")) {
+            String path = store.resolve(sourceRoot, name);
+            if (store.exists(path)) {
+                store.deleteRecursively(path);
+            }
+        }
         SyntheticBenchmarkWriter.write(config.synth(), store, dataset.root());
     }
 
