@@ -21,6 +21,7 @@ import java.util.zip.ZipInputStream;
 /**
  * A checkpoint named on the command line ({@code --checkpoint RUN_DIR_OR_CKPT}), resolved once on
  * the driver to one {@code iter_*.ckpt} file, so that every executor loads the same iteration.
+ * A local path without a scheme is made absolute ({@link #absolute}).
  *
  * @param checkpoint the checkpoint file
  * @param runDir the run directory it belongs to (holding {@code config.conf}), or null for a
@@ -42,6 +43,7 @@ public record CheckpointLocation(String checkpoint, String runDir, long iteratio
      * @throws IOException naming the file if it is not a cluda checkpoint
      */
     public static CheckpointLocation resolve(FileStore store, String path) throws IOException {
+        path = absolute(path);
         if (!store.exists(path)) {
             throw new FileNotFoundException("checkpoint " + path + " does not exist; pass a run directory (with "
                     + CheckpointStore.DIR + "/" + CheckpointStore.LATEST + ") or an iter_*.ckpt file");
@@ -131,6 +133,18 @@ public record CheckpointLocation(String checkpoint, String runDir, long iteratio
             throw new IOException(file + ": not a cluda checkpoint (" + e.getMessage() + ")", e);
         }
         throw new IOException(file + ": not a cluda checkpoint (no state.json inside)");
+    }
+
+    /**
+     * {@code path} unchanged if it has a scheme ({@code file:}, {@code s3a:}, ...), else as an
+     * absolute local path, so that what executors open and manifests record does not depend on a
+     * working directory.
+     */
+    public static String absolute(String path) {
+        if (new org.apache.hadoop.fs.Path(path).toUri().getScheme() != null) {
+            return path;
+        }
+        return new File(path).getAbsolutePath();
     }
 
     private static String parent(String path) {
