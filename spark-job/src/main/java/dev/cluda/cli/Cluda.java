@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "cluda 0.1.0",
         description = "CLUDA: unsupervised domain adaptation for semantic segmentation, on Apache Spark.",
-        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, BenchCommand.class, SynthCommand.class, ExplainCommand.class, EvalCommand.class, StatsCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, StatsCommand.class,
+            PseudoLabelsCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, ExplainCommand.class})
 public final class Cluda implements Runnable {
 
     @CommandLine.Spec

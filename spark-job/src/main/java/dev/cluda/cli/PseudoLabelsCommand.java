@@ -1,0 +1,89 @@
+package dev.cluda.cli;
+
+import dev.cluda.config.CludaConfig;
+import dev.cluda.config.DatasetConfig;
+import dev.cluda.io.FileStore;
+import dev.cluda.io.HadoopFileStore;
+import dev.cluda.io.OutputDirectory;
+import dev.cluda.jobs.CheckpointLocation;
+import dev.cluda.jobs.CheckpointWeights;
+import dev.cluda.jobs.DriverSession;
+import dev.cluda.jobs.PseudoLabelJob;
+import dev.cluda.jobs.PseudoLabelStats;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cluda pseudo-labels}: the teacher's pseudo-labels and confidences for every image of the
+ * target split, computed on Spark executors ({@link PseudoLabelJob}).
+ */
+@Command(name = "pseudo-labels", mixinStandardHelpOptions = true,
+        description = "Precompute pseudo-labels (train-id and confidence PNGs, summary.json, pseudo_labels.json) "
+                + "for the target dataset with a checkpoint's teacher, on Spark.")
+final class PseudoLabelsCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR_OR_CKPT",
+            description = "run directory (its checkpoints/latest), or an iter_*.ckpt file")
+    String checkpoint;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (local path or Hadoop URI)")
+    String out;
+
+    @Option(names = "--split", paramLabel = "NAME",
+            description = "target split to label (default: data.target.split of the configuration)")
+    String split;
+
+    @Option(names = "--weights", defaultValue = "teacher", paramLabel = "teacher|student",
+            description = "network of the checkpoint to run (default: ${DEFAULT-VALUE})")
+    String weights;
+
+    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+            description = "Spark partitions (default: Spark's default parallelism)")
+    int partitions;
+
+    @Option(names = "--overwrite", description = "delete a non-empty --out first")
+    boolean overwrite;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CheckpointWeights which = CheckpointWeights.parse(weights);
+        FileStore store = HadoopFileStore.fromEnvironment();
+        CheckpointLocation location = CheckpointLocation.resolve(store, checkpoint);
+        CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
+        DatasetConfig target = config.data().target();
+        DatasetConfig.ResolvedDataset dataset = target.resolve(false);
+        String outDir = CheckpointLocation.absolute(out);
+        OutputDirectory.prepare(store, outDir, overwrite ? OutputDirectory.IfExists.OVERWRITE
+                : OutputDirectory.IfExists.FAIL, false);
+        String root = CheckpointLocation.absolute(dataset.root());
+        PseudoLabelJob.Request request = new PseudoLabelJob.Request(location, which, config.model().spec(),
+                config.eval().size(), dataset.kind(), root, split == null ? target.split() : split,
+                config.data().onBadSample(), config.uda().pseudoThreshold(), outDir, partitions);
+        long start = System.nanoTime();
+        PseudoLabelJob.Result result;
+        try (DriverSession session = DriverSession.open("cluda pseudo-labels")) {
+            result = PseudoLabelJob.run(session.spark(), store, request);
+        }
+        PseudoLabelStats stats = result.stats();
+        PrintWriter console = spec.commandLine().getOut();
+        double miou = stats.labelledImages() == 0 ? Double.NaN : 100 * stats.confusion().meanIou();
+        console.printf(Locale.ROOT, "pseudo-labels: %d images (%d skipped), mean confidence %.3f, %.1f %% of pixels "
+                        + "with p >= %s, mIoU %.2f against %d ground-truth images, wrote %s in %.1f s%n",
+                stats.images(), stats.skippedImages(), stats.meanConfidence(), 100 * stats.fractionAboveThreshold(),
+                stats.threshold(), miou, stats.labelledImages(), out, (System.nanoTime() - start) / 1e9);
+        console.flush();
+        return 0;
+    }
+}
