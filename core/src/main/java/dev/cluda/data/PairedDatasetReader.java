@@ -84,6 +84,7 @@ public abstract class PairedDatasetReader implements DatasetReader {
         }
         List<SampleRef> samples = new ArrayList<>();
         List<BadSampleException> missing = new ArrayList<>();
+        List<SampleRef> unlabelled = new ArrayList<>();
         String recorded = recordedSplit(split);
         for (String path : store.listFiles(images)) {
             ImageEntry entry = parseImage(store.relativize(images, path));
@@ -95,6 +96,7 @@ public abstract class PairedDatasetReader implements DatasetReader {
                 samples.add(new SampleRef(entry.id(), path, labelPath, recorded, entry.city()));
             } else {
                 missing.add(new BadSampleException(path, "label file missing: expected " + labelPath));
+                unlabelled.add(new SampleRef(entry.id(), path, null, recorded, entry.city()));
             }
         }
         if (samples.isEmpty() && missing.isEmpty()) {
@@ -103,7 +105,8 @@ public abstract class PairedDatasetReader implements DatasetReader {
         }
         samples.sort(Comparator.comparing(SampleRef::id));
         missing.sort(Comparator.comparing(BadSampleException::file));
-        return new DatasetIndex(samples, missing);
+        unlabelled.sort(Comparator.comparing(SampleRef::id));
+        return new DatasetIndex(samples, missing, unlabelled);
     }
 
     /**

@@ -65,8 +65,10 @@ public final class TrainingData {
         SampleLoader sourceLoader = new SampleLoader(source.kind().reader(), store, config.data().onBadSample());
         List<SampleRef> sourceRefs = sourceLoader.index(source.root(), config.data().source().split());
         SampleLoader targetLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample());
+        // The target is unlabelled in UDA: every image counts, with or without a label file.
         List<SampleRef> targetRefs = uda.enabled()
-                ? targetLoader.index(target.root(), config.data().target().split()) : List.of();
+                ? target.kind().reader().scan(store, target.root(), config.data().target().split()).allImages()
+                : List.of();
         SampleLoader evalLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample());
         List<SampleRef> evalRefs = evalLoader.index(target.root(), config.data().evalSplit());
         log.accept(String.format("data: %d source (%s, %s), %d target train, %d target %s images",

@@ -79,4 +79,23 @@ class TrainingDataTest {
         assertEquals(2, data.evalSamples().size());
         assertEquals("", data.skippedSummary());
     }
+
+    @Test
+    void prepare_targetImagesWithoutLabels_areTrainedOnUnlabelled() throws IOException {
+        Path bench = dir.resolve("synthetic");
+        CludaConfig config = TinyExperiment.config(bench);
+        TrainingData.prepare(config, store, null, m -> { });
+        // new camera data has no labels: remove every target-train label file
+        try (var files = Files.walk(bench.resolve("cityscapes/gtFine/train"))) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(p);
+            }
+        }
+        TrainingData data = TrainingData.prepare(config, store, null, m -> { });
+        assertEquals(4, data.sampler().targetSize());
+        var batch = data.sampler().targetBatch(2, new java.util.SplittableRandom(1), new java.util.SplittableRandom(2));
+        assertEquals(2, batch.size());
+        assertEquals(null, batch.get(0).label());
+        assertEquals("", data.skippedSummary());
+    }
 }
