@@ -39,6 +39,11 @@ public final class StepBenchmark {
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
         }
+        if (warmup + steps > config.train().iters()) {
+            // the learning-rate schedule ends at train.iters
+            throw new IllegalArgumentException("--warmup + --steps = " + (warmup + steps) + " exceeds train.iters = "
+                    + config.train().iters() + "; pass --set train.iters=" + (warmup + steps));
+        }
         TrainingData data = TrainingData.prepare(config, store, null, log);
         double[] ms = new double[steps];
         Map<Integer, Double> rss = new LinkedHashMap<>();
