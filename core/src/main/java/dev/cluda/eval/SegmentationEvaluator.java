@@ -15,6 +15,7 @@ import dev.cluda.model.SegmentationModel;
 import dev.cluda.transform.FloatImage;
 import dev.cluda.transform.Normalize;
 import dev.cluda.transform.Resize;
+import java.util.function.Function;
 
 /**
  * Whole-image inference and scoring as DAFormer evaluates (reference §9): the image is resized to
@@ -36,8 +37,11 @@ public final class SegmentationEvaluator {
         this.size = size == null ? null : size.clone();
     }
 
-    /** The train-id prediction for one image, at the image's size. */
-    public LabelMap predict(SegmentationModel model, NDManager manager, RgbImage image) {
+    /**
+     * Runs the model on one image and hands its logits, bilinearly upsampled to the image's size
+     * {@code (1, K, H, W)}, to {@code readout}; every array lives in a sub-manager closed after it.
+     */
+    public <T> T withLogits(SegmentationModel model, NDManager manager, RgbImage image, Function<NDArray, T> readout) {
         int w = size == null ? image.width() : size[0];
         int h = size == null ? image.height() : size[1];
         if (w % STRIDE != 0 || h % STRIDE != 0) {
@@ -49,14 +53,23 @@ public final class SegmentationEvaluator {
         try (NDManager sub = manager.newSubManager()) {
             NDArray batch = HostArrays.create(sub, x.data(), new Shape(1, 3, h, w));
             NDArray logits = model.forward(new ParameterStore(sub, false), new NDList(batch), false).get(0);
-            NDArray full = Bilinear.resize(logits, image.height(), image.width(), false);
-            int[] classes = full.argMax(1).toType(DataType.INT32, false).toIntArray();
-            byte[] ids = new byte[classes.length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = (byte) classes[i];
-            }
-            return new LabelMap(image.width(), image.height(), ids);
+            return readout.apply(Bilinear.resize(logits, image.height(), image.width(), false));
         }
+    }
+
+    /** The train-id prediction for one image, at the image's size. */
+    public LabelMap predict(SegmentationModel model, NDManager manager, RgbImage image) {
+        return withLogits(model, manager, image, full -> argMax(full, image.width(), image.height()));
+    }
+
+    /** The per-pixel arg-max of {@code (1, K, H, W)} logits as a label map. */
+    public static LabelMap argMax(NDArray logits, int width, int height) {
+        int[] classes = logits.argMax(1).toType(DataType.INT32, false).toIntArray();
+        byte[] ids = new byte[classes.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (byte) classes[i];
+        }
+        return new LabelMap(width, height, ids);
     }
 
     /** Adds one labelled sample's prediction to {@code into}. */
