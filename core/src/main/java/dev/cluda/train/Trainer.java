@@ -2,11 +2,8 @@ package dev.cluda.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.cluda.config.CludaConfig;
+import dev.cluda.comm.SingleRankCollective;
 import dev.cluda.config.TrainConfig;
-import dev.cluda.data.CityscapesClass;
-import dev.cluda.data.Sample;
-import dev.cluda.data.SampleRef;
-import dev.cluda.eval.ConfusionMatrix;
 import dev.cluda.eval.EvalJson;
 import dev.cluda.eval.EvalResult;
 import dev.cluda.eval.SegmentationEvaluator;
@@ -18,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Trains one model in this process and writes the run directory of ARCHITECTURE.md
@@ -129,15 +125,7 @@ public final class Trainer {
 
     private static EvalResult evaluate(SegmentationEvaluator evaluator, SegmentationModel student, TrainingData data,
                                        NDManager root, long iteration) throws IOException {
-        ConfusionMatrix matrix = new ConfusionMatrix(CityscapesClass.COUNT);
-        long images = 0;
-        for (SampleRef ref : data.evalSamples()) {
-            Optional<Sample> sample = data.readEval(ref);
-            if (sample.isPresent()) {
-                evaluator.accumulate(student, root, sample.get(), matrix);
-                images++;
-            }
-        }
-        return EvalResult.of((int) iteration, images, matrix);
+        return ShardedEvaluation.evaluate(new DataParallel(new SingleRankCollective()), evaluator, student, data, root,
+                iteration);
     }
 }

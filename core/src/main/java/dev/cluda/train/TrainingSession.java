@@ -26,8 +26,11 @@ import java.util.function.Consumer;
 
 /**
  * The models, optimizer and step of one rank's training, and how one iteration runs: draw the
- * batches from (seed, rank, iteration), run {@link CludaStep} in a per-iteration sub-manager,
- * apply AdamW, zero the gradients. {@link Trainer} loops over it; {@code cluda bench step} times it.
+ * batches from (seed, rank, iteration), run {@link CludaStep} (forward + backward) in a
+ * per-iteration sub-manager under the JVM's {@link GradientScope}, then, with several ranks,
+ * average gradients and BatchNorm statistics across ranks ({@link DataParallel#synchronize}, outside
+ * the scope), apply AdamW, zero the gradients. {@link Trainer} loops over it; {@code cluda bench step}
+ * times it. With one rank nothing is flattened or copied.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -40,12 +43,33 @@ public final class TrainingSession implements AutoCloseable {
     private final GroupedAdamW optimizer;
     private final CludaStep step;
     private final List<Parameter> trainable = new ArrayList<>();
+    private final DataParallel parallel;
+    private StepTimes lastTimes;
 
-    private TrainingSession(CludaConfig config, TrainingData data, NDManager root, int rank, Consumer<String> log)
-            throws IOException {
+    /**
+     * Where the wall time of one iteration went, in nanoseconds: drawing and transforming the
+     * batches, waiting for the JVM's gradient turn, forward + backward, the host copies of the
+     * gradient synchronisation (both ways), the all-reduce (including waiting for the other ranks),
+     * and the optimizer step (with the finiteness check and zeroing).
+     */
+    public record StepTimes(long sampleNanos, long lockWaitNanos, long computeNanos, long gradientCopyNanos,
+                            long allReduceNanos, long optimizerNanos) {
+
+        public long totalNanos() {
+            return sampleNanos + lockWaitNanos + computeNanos + gradientCopyNanos + allReduceNanos + optimizerNanos;
+        }
+    }
+
+    /** The source and target crops of one iteration. */
+    record Batches(List<TransformedSample> source, List<TransformedSample> target) {
+    }
+
+    private TrainingSession(CludaConfig config, TrainingData data, NDManager root, int rank, DataParallel parallel,
+                            Consumer<String> log) throws IOException {
         this.config = config;
         this.data = data;
         this.root = root;
+        this.parallel = parallel;
         TrainConfig train = config.train();
         this.streams = new RandomStreams(train.seed(), rank);
         student = SegmentationModel.createInitialized(config.model().spec(), train.seed(), root);
@@ -68,31 +92,105 @@ public final class TrainingSession implements AutoCloseable {
     public static TrainingSession open(CludaConfig config, TrainingData data, NDManager root, int rank,
                                        Consumer<String> log) throws IOException {
         GradMode.disableOnThisThread();
-        return new TrainingSession(config, data, root, rank, log);
+        return new TrainingSession(config, data, root, rank, null, log);
+    }
+
+    /**
+     * Builds one rank of a data-parallel run: its random streams are (seed, {@code parallel.rank()}),
+     * and every iteration averages gradients and BatchNorm statistics across the ranks before the
+     * optimizer. Every rank must open its session on the thread that will iterate it (libtorch's
+     * gradient mode is per thread) and start from the same seed or checkpoint.
+     */
+    public static TrainingSession open(CludaConfig config, TrainingData data, NDManager root, DataParallel parallel,
+                                       Consumer<String> log) throws IOException {
+        GradMode.disableOnThisThread();
+        return new TrainingSession(config, data, root, parallel.rank(), parallel, log);
     }
 
     /** Runs iteration {@code t} (reference §1) including the optimizer step. */
     public StepResult iterate(long t) {
-        TrainConfig train = config.train();
+        long start = System.nanoTime();
+        Batches batches = drawBatches(t);
+        return iterate(t, batches, System.nanoTime() - start);
+    }
+
+    /** Iteration {@code t} on given crops instead of drawn ones (tests with deterministic inputs). */
+    StepResult iterate(long t, Batches batches) {
+        return iterate(t, batches, 0);
+    }
+
+    private StepResult iterate(long t, Batches batches, long sampleNanos) {
         try (NDManager stepManager = root.newSubManager()) {
-            student.reseedDropout(streams.engineSeed(t));
-            UdaDataSampler sampler = data.sampler();
-            List<TransformedSample> source = sampler.sourceBatch(train.batchSize(),
-                    streams.stream(t, Purpose.SOURCE_SAMPLING), streams.stream(t, Purpose.SOURCE_CROP));
-            List<TransformedSample> target = config.uda().enabled()
-                    ? sampler.targetBatch(train.batchSize(), streams.stream(t, Purpose.TARGET_SAMPLING),
-                            streams.stream(t, Purpose.TARGET_CROP))
-                    : List.of();
-            StepResult result = step.run(stepManager, source, target, t, new CludaStep.Randomness(
-                    streams.stream(t, Purpose.CLASS_MIX), streams.stream(t, Purpose.PHOTOMETRIC),
-                    streams.stream(t, Purpose.CONTRASTIVE)));
+            long t0 = System.nanoTime();
+            long[] began = new long[1];
+            StepResult result = GradientScope.run(() -> {
+                began[0] = System.nanoTime();
+                return compute(stepManager, t, batches);
+            });
+            long t1 = System.nanoTime();
+            DataParallel.SyncTimes sync = synchronize(stepManager);
+            long t2 = System.nanoTime();
             applyOptimizer(stepManager, t);
+            long t3 = System.nanoTime();
+            lastTimes = new StepTimes(sampleNanos, began[0] - t0, t1 - began[0], sync.copyNanos(),
+                    sync.allReduceNanos(), t3 - t2);
             return result;
         }
     }
 
+    /** The crops of iteration {@code t}, drawn from this rank's streams. */
+    Batches drawBatches(long t) {
+        TrainConfig train = config.train();
+        UdaDataSampler sampler = data.sampler();
+        List<TransformedSample> source = sampler.sourceBatch(train.batchSize(),
+                streams.stream(t, Purpose.SOURCE_SAMPLING), streams.stream(t, Purpose.SOURCE_CROP));
+        List<TransformedSample> target = config.uda().enabled()
+                ? sampler.targetBatch(train.batchSize(), streams.stream(t, Purpose.TARGET_SAMPLING),
+                        streams.stream(t, Purpose.TARGET_CROP))
+                : List.of();
+        return new Batches(source, target);
+    }
+
+    /**
+     * Forward + backward of iteration {@code t}: the student's gradients hold this rank's sum of
+     * all terms afterwards. Call it inside {@link GradientScope#run}.
+     */
+    StepResult compute(NDManager stepManager, long t, Batches batches) {
+        student.reseedDropout(streams.engineSeed(t));
+        return step.run(stepManager, batches.source(), batches.target(), t, new CludaStep.Randomness(
+                streams.stream(t, Purpose.CLASS_MIX), streams.stream(t, Purpose.PHOTOMETRIC),
+                streams.stream(t, Purpose.CONTRASTIVE)));
+    }
+
+    /** With several ranks: gradients and BatchNorm statistics averaged across ranks; else nothing. */
+    DataParallel.SyncTimes synchronize(NDManager stepManager) {
+        return parallel == null ? DataParallel.SyncTimes.NONE : parallel.synchronize(student, teacher, stepManager);
+    }
+
+    /** Where the time of the last {@link #iterate} went; null before the first. */
+    public StepTimes lastStepTimes() {
+        return lastTimes;
+    }
+
+    /**
+     * Fails on every rank if the student's or the teacher's weights differ between ranks (issue 4:
+     * every K iterations); a no-op with one rank.
+     *
+     * @throws IllegalStateException naming the ranks that differ and the iteration
+     */
+    public void verifyReplicasIdentical(long iteration) {
+        if (parallel == null || parallel.size() == 1) {
+            return;
+        }
+        try {
+            parallel.verifyIdentical(student, teacher);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("after iteration " + iteration + ": " + e.getMessage(), e);
+        }
+    }
+
     /** One AdamW step over every trainable parameter (reference §1 step 8), then zeroes the gradients. */
-    private void applyOptimizer(NDManager stepManager, long t) {
+    void applyOptimizer(NDManager stepManager, long t) {
         checkGradientsFinite(stepManager, t);
         for (Parameter p : trainable) {
             NDArray weight = p.getArray();
@@ -134,6 +232,11 @@ public final class TrainingSession implements AutoCloseable {
 
     public SegmentationModel student() {
         return student;
+    }
+
+    /** The EMA teacher, or null without UDA. */
+    public SegmentationModel teacher() {
+        return teacher;
     }
 
     /** The learning rate of the encoder's parameters at iteration {@code t} (the head's is ×{@code headLrMultiplier}). */
