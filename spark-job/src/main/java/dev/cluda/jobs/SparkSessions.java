@@ -1,11 +1,14 @@
 package dev.cluda.jobs;
 
+import dev.cluda.io.S3Settings;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
 /**
  * The Spark session of a command: the one already running in this JVM if there is one (an
- * application or test that embeds the command line), else a new one that the lease stops.
+ * application or test that embeds the command line), else a new one that the lease stops. Either
+ * way the S3 settings of the environment ({@link S3Settings#fromEnvironment()}) are added to its
+ * Hadoop configuration, which executors receive with each job.
  */
 public final class SparkSessions {
 
@@ -29,16 +32,20 @@ public final class SparkSessions {
      * The running session, or a new one on {@code master}.
      *
      * @param master a Spark master URL; null for the {@code spark.master} system property, else {@value #DEFAULT_MASTER}
+     * @throws IllegalArgumentException if the S3 environment variables are malformed
      */
     public static Lease open(String master, String appName) {
+        S3Settings s3 = S3Settings.fromEnvironment();
         Option<SparkSession> running = SparkSession.getActiveSession();
         if (running.isEmpty()) {
             running = SparkSession.getDefaultSession();
         }
-        if (running.isDefined()) {
-            return new Lease(running.get(), false);
-        }
-        String url = master != null ? master : System.getProperty("spark.master", DEFAULT_MASTER);
-        return new Lease(SparkSession.builder().master(url).appName(appName).getOrCreate(), true);
+        boolean owned = running.isEmpty();
+        SparkSession session = owned
+                ? SparkSession.builder().master(master != null ? master : System.getProperty("spark.master",
+                        DEFAULT_MASTER)).appName(appName).getOrCreate()
+                : running.get();
+        s3.applyTo(session.sparkContext().hadoopConfiguration());
+        return new Lease(session, owned);
     }
 }

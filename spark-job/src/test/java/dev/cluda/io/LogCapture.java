@@ -24,7 +24,7 @@ import org.apache.logging.log4j.core.config.Property;
  * {@code log4j2-test.properties} keeps its appenders and gets its level back on close); the rest
  * at the root's level.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final Memory appender = new Memory();
@@ -34,7 +34,7 @@ final class LogCapture implements AutoCloseable {
     private final PrintStream oldErr = System.err;
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-    LogCapture(Map<String, Level> levels) {
+    public LogCapture(Map<String, Level> levels) {
         appender.start();
         Configuration config = context.getConfiguration();
         config.getRootLogger().addAppender(appender, null, null);
@@ -58,7 +58,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Every captured log line (level, logger, message, thrown) and printed text so far. */
-    String text() {
+    public String text() {
         StringBuilder sb = new StringBuilder(appender.text());
         synchronized (printed) {
             sb.append(printed.toString(StandardCharsets.UTF_8));
@@ -66,7 +66,7 @@ final class LogCapture implements AutoCloseable {
         return sb.toString();
     }
 
-    int events() {
+    public int events() {
         return appender.count();
     }
 

@@ -36,14 +36,14 @@ import java.util.stream.Stream;
  * <p>{@link #close()} (or, if a test run dies, a shutdown hook) destroys the child's process
  * tree and deletes its working folder, which holds the properties file with the test keys.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
     /** System property with the path of the file that holds the S3Proxy classpath. */
     static final String CLASSPATH_PROPERTY = "cluda.s3proxy.classpath";
     /** The server's access key (identity). */
-    static final String ACCESS_KEY = "CLUDATESTACCESSKEY01";
+    public static final String ACCESS_KEY = "CLUDATESTACCESSKEY01";
     /** The server's secret key (credential); distinctive, so a leak is found by searching for it. */
-    static final String SECRET_KEY = "cluda-test-secret-7f3c2a9d51e84b06";
+    public static final String SECRET_KEY = "cluda-test-secret-7f3c2a9d51e84b06";
     static final String REGION = "us-east-1";
 
     private static final Pattern STARTED = Pattern.compile("Started .*ServerConnector.*\\{127\\.0\\.0\\.1:(\\d+)}");
@@ -64,7 +64,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts the server and waits until it listens (at most {@code timeout}). */
-    static S3ProxyServer start(Duration timeout) throws IOException {
+    public static S3ProxyServer start(Duration timeout) throws IOException {
         String classpath = Files.readString(classpathFile()).strip();
         Path workDir = Files.createTempDirectory("cluda-s3proxy");
         Path properties = workDir.resolve("s3proxy.properties");
@@ -169,18 +169,18 @@ final class S3ProxyServer implements AutoCloseable {
         return port;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
     /** The s3a settings that reach this server with its keys. */
-    S3Settings settings() {
+    public S3Settings settings() {
         return S3Settings.builder().optEndpoint(endpoint()).optRegion(REGION)
                 .optCredentials(ACCESS_KEY, SECRET_KEY).build();
     }
 
     /** Creates a bucket (S3A cannot): one signed PUT with the AWS SDK that S3A itself uses. */
-    void createBucket(String name) {
+    public void createBucket(String name) {
         AmazonS3 s3 = AmazonS3ClientBuilder.standard()
                 .withEndpointConfiguration(new EndpointConfiguration(endpoint(), REGION))
                 .withPathStyleAccessEnabled(true)
@@ -194,7 +194,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** The server's last lines of output, for a failing test's message. */
-    List<String> outputTail() {
+    public List<String> outputTail() {
         return snapshot(tail);
     }
 
