@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.comm.SingleRankCollective;
@@ -67,7 +68,7 @@ public final class Trainer {
     public Outcome run(boolean resume) throws IOException {
         writeConfig();
         TrainingData data = TrainingData.prepare(config, store, store.resolve(runDir, "rcs"), listener::message);
-        return loop(data, null, 0, resume);
+        return loop(data, null, 0, resume, null);
     }
 
     /**
@@ -82,22 +83,25 @@ public final class Trainer {
      * @param attempt the attempt number of the stage running the ranks (0 first); the fault of
      *     {@code debug.failAtIteration} is injected on attempt 0 only
      * @param resume continue from the latest checkpoint in the run directory (fresh start if none)
+     * @param device where this rank's models live (its GPU, or the CPU)
      * @throws IllegalStateException for the injected fault, replicas that differ, or ranks that
      *     restored different checkpoints
      */
-    public Outcome runRank(DataParallel parallel, TrainingData data, int attempt, boolean resume) throws IOException {
+    public Outcome runRank(DataParallel parallel, TrainingData data, int attempt, boolean resume, Device device)
+            throws IOException {
         if (parallel.rank() == 0) {
             writeConfig();
         }
-        return loop(data, parallel, attempt, resume);
+        return loop(data, parallel, attempt, resume, device);
     }
 
     private void writeConfig() throws IOException {
         store.writeAtomically(store.resolve(runDir, "config.conf"), config.render().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The training loop; {@code parallel} null for the single-process run. */
-    private Outcome loop(TrainingData data, DataParallel parallel, int attempt, boolean resume) throws IOException {
+    /** The training loop; {@code parallel} null for the single-process run, {@code device} null for the default. */
+    private Outcome loop(TrainingData data, DataParallel parallel, int attempt, boolean resume, Device device)
+            throws IOException {
         TrainConfig train = config.train();
         boolean writer = parallel == null || parallel.rank() == 0;
         DistributedOptions options = parallel == null ? null : DistributedOptions.from(config);
@@ -105,7 +109,7 @@ public final class Trainer {
         SegmentationEvaluator evaluator = new SegmentationEvaluator(config.eval().size());
         String metricsPath = store.resolve(runDir, "metrics.jsonl");
 
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
              TrainingSession session = parallel == null
                      ? TrainingSession.open(config, data, root, 0, listener::message)
                      : TrainingSession.open(config, data, root, parallel, listener::message)) {
