@@ -39,6 +39,10 @@ public final class Trainer {
 
         default void evaluated(EvalResult result) {
         }
+
+        /** A data-parallel run found every rank's weights identical after {@code iteration} iterations. */
+        default void replicasVerified(long iteration) {
+        }
     }
 
     /** How a run ended. */
@@ -161,6 +165,7 @@ public final class Trainer {
                 }
                 if (options != null && options.checksAfter(t, train.iters())) {
                     session.verifyReplicasIdentical(t + 1);
+                    listener.replicasVerified(t + 1);
                 }
                 if (writer && ((t + 1) % train.checkpointInterval() == 0 || last)) {
                     listener.message("checkpoint: " + session.save(checkpoints, t + 1));

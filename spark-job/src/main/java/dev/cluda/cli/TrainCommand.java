@@ -89,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
             result = DistributedTrainJob.run(lease.session(), config, out, resume);
         }
         for (RankSummary r : result.ranks()) {
-            console.printf(Locale.ROOT, "rank %d: %s on %s, started at iteration %d, %.1f s%n", r.rank(), r.address(),
-                    r.device(), r.resumedFrom(), r.seconds());
+            console.printf(Locale.ROOT, "rank %d: %s on %s, started at iteration %d, replicas checked identical %d"
+                    + " times, %.1f s%n", r.rank(), r.address(), r.device(), r.resumedFrom(), r.replicaChecks(),
+                    r.seconds());
         }
         RankSummary first = result.ranks().get(0);
         console.printf(Locale.ROOT, "train: %d iterations%s on %d ranks in %.1f min, %d stage attempt%s, target mIoU"

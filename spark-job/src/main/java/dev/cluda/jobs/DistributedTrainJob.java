@@ -10,6 +10,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -76,7 +77,7 @@ public final class DistributedTrainJob {
      */
     public static SparkSessions.Lease session(int ranks) {
         S3Settings s3 = S3Settings.fromEnvironment();
-        boolean running = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+        boolean running = isLive(SparkSession.getActiveSession()) || isLive(SparkSession.getDefaultSession());
         SparkSession.Builder builder = SparkSession.builder().appName("cluda train").config(MAX_CONCURRENT_CHECK, "1");
         if (!running && !new SparkConf().contains("spark.master")) {
             builder.master(localMaster(ranks));
@@ -84,6 +85,10 @@ public final class DistributedTrainJob {
         SparkSession spark = builder.getOrCreate();
         s3.applyTo(spark.sparkContext().hadoopConfiguration());
         return new SparkSessions.Lease(spark, !running);
+    }
+
+    private static boolean isLive(Option<SparkSession> session) {
+        return session.isDefined() && !session.get().sparkContext().isStopped();
     }
 
     /** {@code local[ranks,4]}: one slot per rank, and up to 4 failures of a task before the job fails. */

@@ -13,10 +13,11 @@ import java.io.Serializable;
  * @param mIoU the last evaluation's target mIoU (NaN if none)
  * @param address the rank's {@code host:port} in the ring
  * @param device the DJL device it trained on
+ * @param replicaChecks how many times this attempt found every rank's student and teacher identical
  * @param seconds wall time of the ring and training
  */
 public record RankSummary(int rank, int attempt, long resumedFrom, long iterations, double mIoU, String address,
-                          String device, double seconds) implements Serializable {
+                          String device, int replicaChecks, double seconds) implements Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;

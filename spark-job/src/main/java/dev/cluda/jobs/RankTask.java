@@ -68,10 +68,16 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
         CludaConfig config = parse(configText);
         DistributedOptions options = DistributedOptions.from(config);
         FileStore store = hadoop.store();
+        int[] checks = new int[1];
         Trainer.Listener listener = new Trainer.Listener() {
             @Override
             public void message(String line) {
                 LOG.info("rank {} (attempt {}): {}", rank, attempt, line);
+            }
+
+            @Override
+            public void replicasVerified(long iteration) {
+                checks[0]++;
             }
         };
         TrainingData data = null;
@@ -100,7 +106,7 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
                     .runRank(new DataParallel(ring), data, attempt, resume || attempt > 0, device);
             return new RankSummary(rank, attempt, outcome.resumedFrom(), outcome.iterations(),
                     outcome.lastEval() == null ? Double.NaN : outcome.lastEval().mIoU(), address, device.toString(),
-                    (System.nanoTime() - began) / 1e9);
+                    checks[0], (System.nanoTime() - began) / 1e9);
         }
     }
 

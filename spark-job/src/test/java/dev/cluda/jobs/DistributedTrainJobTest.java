@@ -99,6 +99,7 @@ class DistributedTrainJobTest {
             assertEquals(0, r.resumedFrom());
             assertEquals(4, r.iterations());
             assertEquals("cpu()", r.device());
+            assertEquals(4, r.replicaChecks(), "checkInterval 1: checked after each of 4 iterations");
         }
         assertTrue(Files.isRegularFile(runA.resolve("config.conf")));
         assertEquals(2, CludaConfig.from(ConfigLoader.load(runA.resolve("config.conf").toFile(), List.of())).ranks());
@@ -122,6 +123,7 @@ class DistributedTrainJobTest {
         for (RankSummary r : resultB.ranks()) {
             assertEquals(1, r.attempt());
             assertEquals(2, r.resumedFrom(), "every rank resumes from the checkpoint at iteration 2");
+            assertEquals(2, r.replicaChecks());
         }
         Map<String, byte[]> a = parts(runA.resolve("checkpoints/iter_00000004.ckpt"));
         Map<String, byte[]> b = parts(runB.resolve("checkpoints/iter_00000004.ckpt"));
