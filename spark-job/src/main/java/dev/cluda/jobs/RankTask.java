@@ -105,7 +105,8 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
             Trainer.Outcome outcome = new Trainer(config, store, runDir, listener)
                     .runRank(new DataParallel(ring), data, attempt, resume || attempt > 0, device);
             return new RankSummary(rank, attempt, outcome.resumedFrom(), outcome.iterations(),
-                    outcome.lastEval() == null ? Double.NaN : outcome.lastEval().mIoU(), address, device.toString(),
+                    outcome.lastEval() == null ? Double.NaN : outcome.lastEval().mIoU(),
+                    SparkEnv.get().executorId(), address, device.toString(),
                     checks[0], (System.nanoTime() - began) / 1e9);
         }
     }

@@ -99,6 +99,7 @@ class DistributedTrainJobTest {
             assertEquals(0, r.resumedFrom());
             assertEquals(4, r.iterations());
             assertEquals("cpu()", r.device());
+            assertEquals("driver", r.executor(), "local[2,4]: both ranks in this JVM");
             assertEquals(4, r.replicaChecks(), "checkInterval 1: checked after each of 4 iterations");
         }
         assertTrue(Files.isRegularFile(runA.resolve("config.conf")));
