@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.comm.SingleRankCollective;
@@ -17,8 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Trains one model in this process and writes the run directory of ARCHITECTURE.md
- * ({@code config.conf}, {@code metrics.jsonl}, {@code eval.json}, {@code checkpoints/}). Random
+ * Trains one model in this process, or one rank of a data-parallel job ({@link #runRank}), and
+ * writes the run directory of ARCHITECTURE.md ({@code config.conf}, {@code metrics.jsonl},
+ * {@code eval.json}, {@code checkpoints/}). Random
  * streams come from (seed, rank, iteration), so a resumed run continues from the latest complete
  * checkpoint and ends bit-identical to an uninterrupted one on CPU.
  */
@@ -36,6 +38,10 @@ public final class Trainer {
         }
 
         default void evaluated(EvalResult result) {
+        }
+
+        /** A data-parallel run found every rank's weights identical after {@code iteration} iterations. */
+        default void replicasVerified(long iteration) {
         }
     }
 
@@ -59,22 +65,63 @@ public final class Trainer {
     }
 
     /**
-     * Runs the configured iterations.
+     * Runs the configured iterations in this process (one rank).
      *
      * @param resume continue from the latest checkpoint in the run directory (fresh start if none)
      */
     public Outcome run(boolean resume) throws IOException {
-        TrainConfig train = config.train();
-        store.writeAtomically(store.resolve(runDir, "config.conf"), config.render().getBytes(StandardCharsets.UTF_8));
+        writeConfig();
         TrainingData data = TrainingData.prepare(config, store, store.resolve(runDir, "rcs"), listener::message);
+        return loop(data, null, 0, resume, null);
+    }
+
+    /**
+     * Runs the configured iterations as rank {@code parallel.rank()} of a data-parallel job (issue
+     * 4): every rank restores the latest checkpoint (when {@code resume}) and agrees on where to
+     * start, evaluates its shard ({@link ShardedEvaluation}) and checks the replicas identical
+     * every {@code distributed.checkInterval} iterations; only rank 0 writes {@code config.conf},
+     * {@code metrics.jsonl} (its own losses), {@code eval.json} and checkpoints. Every rank must
+     * call it on the thread that iterates, at the same time, with the same configuration.
+     *
+     * @param data this rank's data ({@link TrainingData#prepare}; only rank 0 should write statistics)
+     * @param attempt the attempt number of the stage running the ranks (0 first); the fault of
+     *     {@code debug.failAtIteration} is injected on attempt 0 only
+     * @param resume continue from the latest checkpoint in the run directory (fresh start if none)
+     * @param device where this rank's models live (its GPU, or the CPU)
+     * @throws IllegalStateException for the injected fault, replicas that differ, or ranks that
+     *     restored different checkpoints
+     */
+    public Outcome runRank(DataParallel parallel, TrainingData data, int attempt, boolean resume, Device device)
+            throws IOException {
+        if (parallel.rank() == 0) {
+            writeConfig();
+        }
+        return loop(data, parallel, attempt, resume, device);
+    }
+
+    private void writeConfig() throws IOException {
+        store.writeAtomically(store.resolve(runDir, "config.conf"), config.render().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The training loop; {@code parallel} null for the single-process run, {@code device} null for the default. */
+    private Outcome loop(TrainingData data, DataParallel parallel, int attempt, boolean resume, Device device)
+            throws IOException {
+        TrainConfig train = config.train();
+        boolean writer = parallel == null || parallel.rank() == 0;
+        DistributedOptions options = parallel == null ? null : DistributedOptions.from(config);
         CheckpointStore checkpoints = new CheckpointStore(store, runDir, train.keepCheckpoints());
         SegmentationEvaluator evaluator = new SegmentationEvaluator(config.eval().size());
         String metricsPath = store.resolve(runDir, "metrics.jsonl");
 
-        try (NDManager root = NDManager.newBaseManager();
-             TrainingSession session = TrainingSession.open(config, data, root, 0, listener::message)) {
+        try (NDManager root = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+             TrainingSession session = parallel == null
+                     ? TrainingSession.open(config, data, root, 0, listener::message)
+                     : TrainingSession.open(config, data, root, parallel, listener::message)) {
             long start = resume ? session.restore(checkpoints, runDir, listener::message) : 0;
-            MetricsLog metrics = start > 0 ? MetricsLog.resume(store, metricsPath, start)
+            if (parallel != null) {
+                requireSameStart(parallel, start);
+            }
+            MetricsLog metrics = !writer ? null : start > 0 ? MetricsLog.resume(store, metricsPath, start)
                     : MetricsLog.create(store, metricsPath);
             SegmentationModel student = session.student();
             listener.message(String.format("model: %s, %,d parameters (%,d encoder)", config.model().spec().encoder(),
@@ -83,12 +130,18 @@ public final class Trainer {
             EvalResult lastEval = null;
             IntervalStats interval = new IntervalStats();
             for (long t = start; t < train.iters(); t++) {
+                if (options != null && options.failsAt(t, parallel.rank(), attempt)) {
+                    throw new IllegalStateException("debug.failAtIteration: rank " + parallel.rank()
+                            + " fails at iteration " + t + " of attempt " + attempt + " (injected fault)");
+                }
                 long began = System.nanoTime();
                 StepResult result;
                 try {
                     result = session.iterate(t);
                 } catch (RuntimeException e) {
-                    metrics.flush();
+                    if (metrics != null) {
+                        metrics.flush();
+                    }
                     throw e;
                 }
                 double seconds = (System.nanoTime() - began) / 1e9;
@@ -97,18 +150,24 @@ public final class Trainer {
                 boolean last = t + 1 == train.iters();
                 Map<String, Double> extra = new LinkedHashMap<>();
                 if ((t + 1) % config.eval().interval() == 0 || last) {
-                    lastEval = evaluate(evaluator, student, data, root, t + 1);
-                    EvalJson.write(store, store.resolve(runDir, EvalJson.FILE_NAME), lastEval);
+                    lastEval = evaluate(parallel, evaluator, student, data, root, t + 1);
+                    if (writer) {
+                        EvalJson.write(store, store.resolve(runDir, EvalJson.FILE_NAME), lastEval);
+                    }
                     extra.put("mIoU", lastEval.mIoU());
                     listener.evaluated(lastEval);
                 }
-                if ((t + 1) % train.logInterval() == 0 || last || !extra.isEmpty()) {
+                if (writer && ((t + 1) % train.logInterval() == 0 || last || !extra.isEmpty())) {
                     metrics.log(t, session.encoderLearningRate(t), interval.meanLosses(), interval.meanSeconds(),
                             interval.meanPseudoConfidence(), extra);
                     metrics.flush();
                     interval = new IntervalStats();
                 }
-                if ((t + 1) % train.checkpointInterval() == 0 || last) {
+                if (options != null && options.checksAfter(t, train.iters())) {
+                    session.verifyReplicasIdentical(t + 1);
+                    listener.replicasVerified(t + 1);
+                }
+                if (writer && ((t + 1) % train.checkpointInterval() == 0 || last)) {
                     listener.message("checkpoint: " + session.save(checkpoints, t + 1));
                 }
                 if ((t + 1) % GC_INTERVAL == 0) {
@@ -123,9 +182,20 @@ public final class Trainer {
         }
     }
 
-    private static EvalResult evaluate(SegmentationEvaluator evaluator, SegmentationModel student, TrainingData data,
-                                       NDManager root, long iteration) throws IOException {
-        return ShardedEvaluation.evaluate(new DataParallel(new SingleRankCollective()), evaluator, student, data, root,
-                iteration);
+    /** Fails on every rank unless all ranks restored the same checkpoint (a racing writer, a damaged directory). */
+    private static void requireSameStart(DataParallel parallel, long start) {
+        long[] starts = parallel.collective().allGatherLong(start);
+        for (long s : starts) {
+            if (s != start) {
+                throw new IllegalStateException("ranks resumed at different iterations " + java.util.Arrays.toString(starts)
+                        + " (seen by rank " + parallel.rank() + "); every rank must read the same latest checkpoint");
+            }
+        }
+    }
+
+    private static EvalResult evaluate(DataParallel parallel, SegmentationEvaluator evaluator, SegmentationModel student,
+                                       TrainingData data, NDManager root, long iteration) throws IOException {
+        return ShardedEvaluation.evaluate(parallel == null ? new DataParallel(new SingleRankCollective()) : parallel,
+                evaluator, student, data, root, iteration);
     }
 }

@@ -6,6 +6,9 @@ import dev.cluda.eval.EvalResult;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.io.OutputDirectory;
+import dev.cluda.jobs.DistributedTrainJob;
+import dev.cluda.jobs.RankSummary;
+import dev.cluda.jobs.SparkSessions;
 import dev.cluda.train.Trainer;
 import dev.cluda.uda.StepResult;
 import java.io.PrintWriter;
@@ -49,13 +52,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CludaConfig config = CludaConfig.from(configOptions.load());
-        if (config.ranks() != 1) {
-            throw new IllegalArgumentException("distributed.ranks = " + config.ranks() + ": data-parallel training "
-                    + "across Spark barrier tasks is not part of this build yet; use distributed.ranks = 1");
-        }
         FileStore store = HadoopFileStore.fromEnvironment();
         boolean resumable = OutputDirectory.prepare(store, out, existing.overwrite ? OutputDirectory.IfExists.OVERWRITE
                 : existing.resume ? OutputDirectory.IfExists.RESUME : OutputDirectory.IfExists.FAIL);
+        if (config.ranks() > 1) {
+            return distributed(config, resumable);
+        }
         PrintWriter console = spec.commandLine().getOut();
         ConsoleListener listener = new ConsoleListener(console);
         long began = System.nanoTime();
@@ -73,6 +75,29 @@ final class TrainCommand implements Callable<Integer> {
                 outcome.iterations() - outcome.resumedFrom(),
                 outcome.resumedFrom() > 0 ? " (resumed at " + outcome.resumedFrom() + ")" : "",
                 (System.nanoTime() - began) / 6e10, eval == null ? Double.NaN : eval.mIoU(), out);
+        console.flush();
+        return 0;
+    }
+
+    /** {@code distributed.ranks > 1}: one Spark barrier task per rank ({@link DistributedTrainJob}). */
+    private int distributed(CludaConfig config, boolean resume) {
+        PrintWriter console = spec.commandLine().getOut();
+        console.printf(Locale.ROOT, "train: %d ranks in a Spark barrier stage%n", config.ranks());
+        console.flush();
+        DistributedTrainJob.Result result;
+        try (SparkSessions.Lease lease = DistributedTrainJob.session(config.ranks())) {
+            result = DistributedTrainJob.run(lease.session(), config, out, resume);
+        }
+        for (RankSummary r : result.ranks()) {
+            console.printf(Locale.ROOT, "rank %d: %s on %s, started at iteration %d, replicas checked identical %d"
+                    + " times, %.1f s%n", r.rank(), r.address(), r.device(), r.resumedFrom(), r.replicaChecks(),
+                    r.seconds());
+        }
+        RankSummary first = result.ranks().get(0);
+        console.printf(Locale.ROOT, "train: %d iterations%s on %d ranks in %.1f min, %d stage attempt%s, target mIoU"
+                        + " %.2f, run directory %s%n", first.iterations() - first.resumedFrom(),
+                first.resumedFrom() > 0 ? " (resumed at " + first.resumedFrom() + ")" : "", result.ranks().size(),
+                result.seconds() / 60, result.attempts(), result.attempts() == 1 ? "" : "s", first.mIoU(), out);
         console.flush();
         return 0;
     }

@@ -1,0 +1,69 @@
+package dev.cluda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cluda train --set distributed.ranks=2} on the tiny synthetic experiment of
+ * TrainCommandTest: the command starts its own {@code local[2,4]} session, trains two ranks as
+ * barrier tasks, writes the run directory and stops the session again.
+ */
+class DistributedTrainCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static Path syntheticConf() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("conf/synthetic.conf"))) {
+                return p.resolve("conf/synthetic.conf");
+            }
+        }
+        throw new IllegalStateException("no conf/synthetic.conf above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void train_twoRanks_runsTheBarrierJobAndWritesTheRunDirectory() throws IOException {
+        String root = dir.resolve("synthetic").toString();
+        Path out = dir.resolve("run");
+        List<String> args = new ArrayList<>(List.of("train", "--config", syntheticConf().toString(),
+                "--out", out.toString()));
+        for (String o : List.of("synth.sourceImages=6", "synth.targetTrainImages=4", "synth.targetValImages=2",
+                "synth.width=128", "synth.height=64", "data.source.root=" + root, "data.target.root=" + root,
+                "model.embedDim=16", "model.fusedDim=16", "train.cropWidth=64", "train.cropHeight=64",
+                "train.iters=4", "train.warmupIters=2", "train.logInterval=2", "train.checkpointInterval=2",
+                "contrastive.grid=9", "uda.rcs.minPixels=15", "eval.interval=1000", "distributed.ranks=2",
+                "distributed.checkInterval=2")) {
+            args.add("--set");
+            args.add(o);
+        }
+        CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("train: 2 ranks in a Spark barrier stage"), r.out());
+        assertTrue(r.out().contains("rank 0: ") && r.out().contains("rank 1: "), r.out());
+        assertTrue(r.out().contains("replicas checked identical 2 times"), r.out());
+        assertTrue(r.out().contains("train: 4 iterations on 2 ranks in") && r.out().contains("1 stage attempt,"),
+                r.out());
+        JsonNode eval = JSON.readTree(out.resolve("eval.json").toFile());
+        assertEquals(4, eval.get("iter").asInt());
+        assertEquals(2, eval.get("num_images").asInt());
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertEquals("iter_00000004.ckpt", Files.readString(out.resolve("checkpoints/latest")).trim());
+        assertTrue(SparkSession.getDefaultSession().isEmpty()
+                        || SparkSession.getDefaultSession().get().sparkContext().isStopped(),
+                "the session the command started must be stopped");
+    }
+}
