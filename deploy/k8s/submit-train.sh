@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# CLUDA training on Kubernetes on one GPU executor (data-parallel ranks across executors come with the
-# barrier-stage trainer; until then distributed.ranks must stay 1).
+# Data-parallel CLUDA training on Kubernetes: one executor per GPU, one barrier task (rank) per GPU.
 # The image is built from deploy/Dockerfile.gpu-executor and pushed as $CLUDA_IMAGE.
 set -euo pipefail
 : "${K8S_API:?https://<api-server>:6443}" "${CLUDA_IMAGE:?registry/cluda-gpu:tag}" "${RUN:?s3a://bucket/runs/name}"
@@ -9,7 +8,7 @@ set -euo pipefail
   --name cluda-train \
   --class dev.cluda.cli.Cluda \
   --conf spark.kubernetes.container.image="$CLUDA_IMAGE" \
-  --conf spark.executor.instances=1 \
+  --conf spark.executor.instances="${RANKS:-4}" \
   --conf spark.executor.resource.gpu.amount=1 \
   --conf spark.executor.resource.gpu.vendor=nvidia.com \
   --conf spark.executor.resource.gpu.discoveryScript=/opt/cluda/getGpusResources.sh \
@@ -19,4 +18,4 @@ set -euo pipefail
   --conf spark.executor.extraJavaOptions="-Dai.djl.offline=true" \
   --conf spark.hadoop.fs.s3a.aws.credentials.provider=com.amazonaws.auth.WebIdentityTokenCredentialsProvider \
   local:///opt/cluda/cluda.jar \
-  train --config /opt/cluda/conf/gta2cs.conf --out "$RUN"
+  train --config /opt/cluda/conf/gta2cs.conf --set distributed.ranks="${RANKS:-4}" --out "$RUN"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# CLUDA training on YARN with GPU scheduling (YARN 3.1+ with the GPU plugin enabled), one rank.
+# Data-parallel CLUDA training on YARN with GPU scheduling (YARN 3.1+ with the GPU plugin enabled).
 # Executors must see libtorch 2.7.1+cu128: install it on the nodes (or use the docker runtime
 # with deploy/Dockerfile.gpu-executor) and point PYTORCH_LIBRARY_PATH at it.
 set -euo pipefail
 : "${RUN:?hdfs:///user/$USER/runs/name}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CLUDA_EXECUTORS=1 "$here/deploy/cluda-submit.sh" --master yarn \
-  train --config "$here/conf/gta2cs.conf" --out "$RUN"
+CLUDA_EXECUTORS="${RANKS:-4}" "$here/deploy/cluda-submit.sh" --master yarn \
+  train --config "$here/conf/gta2cs.conf" --set distributed.ranks="${RANKS:-4}" --out "$RUN"
