@@ -13,7 +13,7 @@ import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.CheckpointLocation;
 import dev.cluda.jobs.CheckpointWeights;
 import dev.cluda.jobs.DistributedEvalJob;
-import dev.cluda.jobs.DriverSession;
+import dev.cluda.jobs.SparkSessions;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -137,8 +137,8 @@ final class EvalCommand implements Callable<Integer> {
         DistributedEvalJob.Request request = new DistributedEvalJob.Request(location, which, config.model().spec(),
                 config.eval().size(), kind, datasetRoot, split == null ? config.data().evalSplit() : split,
                 config.data().onBadSample(), partitions);
-        try (DriverSession session = DriverSession.open("cluda eval")) {
-            return DistributedEvalJob.run(session.spark(), store, request);
+        try (SparkSessions.Lease session = SparkSessions.open(null, "cluda eval")) {
+            return DistributedEvalJob.run(session.session(), store, request);
         }
     }
 }

@@ -7,7 +7,7 @@ import dev.cluda.io.HadoopFileStore;
 import dev.cluda.io.OutputDirectory;
 import dev.cluda.jobs.CheckpointLocation;
 import dev.cluda.jobs.CheckpointWeights;
-import dev.cluda.jobs.DriverSession;
+import dev.cluda.jobs.SparkSessions;
 import dev.cluda.jobs.PseudoLabelJob;
 import dev.cluda.jobs.PseudoLabelStats;
 import java.io.PrintWriter;
@@ -73,8 +73,8 @@ final class PseudoLabelsCommand implements Callable<Integer> {
                 config.data().onBadSample(), config.uda().pseudoThreshold(), outDir, partitions);
         long start = System.nanoTime();
         PseudoLabelJob.Result result;
-        try (DriverSession session = DriverSession.open("cluda pseudo-labels")) {
-            result = PseudoLabelJob.run(session.spark(), store, request);
+        try (SparkSessions.Lease session = SparkSessions.open(null, "cluda pseudo-labels")) {
+            result = PseudoLabelJob.run(session.session(), store, request);
         }
         PseudoLabelStats stats = result.stats();
         PrintWriter console = spec.commandLine().getOut();

@@ -5,8 +5,8 @@ import dev.cluda.io.S3Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
@@ -76,19 +76,8 @@ public final class DistributedTrainJob {
      * configuration.
      */
     public static SparkSessions.Lease session(int ranks) {
-        S3Settings s3 = S3Settings.fromEnvironment();
-        boolean running = isLive(SparkSession.getActiveSession()) || isLive(SparkSession.getDefaultSession());
-        SparkSession.Builder builder = SparkSession.builder().appName("cluda train").config(MAX_CONCURRENT_CHECK, "1");
-        if (!running && !new SparkConf().contains("spark.master")) {
-            builder.master(localMaster(ranks));
-        }
-        SparkSession spark = builder.getOrCreate();
-        s3.applyTo(spark.sparkContext().hadoopConfiguration());
-        return new SparkSessions.Lease(spark, !running);
-    }
-
-    private static boolean isLive(Option<SparkSession> session) {
-        return session.isDefined() && !session.get().sparkContext().isStopped();
+        String master = System.getProperty("spark.master") == null ? localMaster(ranks) : null;
+        return SparkSessions.open(master, "cluda train", Map.of(MAX_CONCURRENT_CHECK, "1"));
     }
 
     /** {@code local[ranks,4]}: one slot per rank, and up to 4 failures of a task before the job fails. */

@@ -1,6 +1,7 @@
 package dev.cluda.jobs;
 
 import dev.cluda.io.S3Settings;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
@@ -29,23 +30,41 @@ public final class SparkSessions {
     }
 
     /**
-     * The running session, or a new one on {@code master}.
+     * The running session, or a new one on {@code master}. Either way the environment's S3 settings
+     * ({@link S3Settings#fromEnvironment()}) are applied to its Hadoop configuration, which executors
+     * receive with every job.
      *
-     * @param master a Spark master URL; null for the {@code spark.master} system property, else {@value #DEFAULT_MASTER}
+     * @param master a Spark master URL; null for the {@code spark.master} system property (set by
+     *     spark-submit), else {@value #DEFAULT_MASTER}
      * @throws IllegalArgumentException if the S3 environment variables are malformed
      */
     public static Lease open(String master, String appName) {
+        return open(master, appName, Map.of());
+    }
+
+    /** As {@link #open(String, String)}, with Spark settings for a session it starts. */
+    public static Lease open(String master, String appName, Map<String, String> conf) {
         S3Settings s3 = S3Settings.fromEnvironment();
         Option<SparkSession> running = SparkSession.getActiveSession();
-        if (running.isEmpty()) {
+        if (!isLive(running)) {
             running = SparkSession.getDefaultSession();
         }
-        boolean owned = running.isEmpty();
-        SparkSession session = owned
-                ? SparkSession.builder().master(master != null ? master : System.getProperty("spark.master",
-                        DEFAULT_MASTER)).appName(appName).getOrCreate()
-                : running.get();
+        // a stopped session stays registered as the default; it must not be reused
+        boolean owned = !isLive(running);
+        SparkSession session;
+        if (owned) {
+            SparkSession.Builder builder = SparkSession.builder().appName(appName)
+                    .master(master != null ? master : System.getProperty("spark.master", DEFAULT_MASTER));
+            conf.forEach(builder::config);
+            session = builder.getOrCreate();
+        } else {
+            session = running.get();
+        }
         s3.applyTo(session.sparkContext().hadoopConfiguration());
         return new Lease(session, owned);
+    }
+
+    private static boolean isLive(Option<SparkSession> session) {
+        return session.isDefined() && !session.get().sparkContext().isStopped();
     }
 }
