@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param failAtIteration the iteration at which rank {@code failRank} throws on attempt 0; -1 = never
  * @param failRank the rank that fails
  */
-public record DistributedOptions(int checkInterval, Duration timeout, long failAtIteration, int failRank) {
+public record DistributedOptions(int checkInterval, Duration timeout, long failAtIteration, int failRank,
+                                 dev.cluda.comm.Compression compression) {
 
     public DistributedOptions {
         if (checkInterval < 1) {
@@ -30,7 +31,9 @@ public record DistributedOptions(int checkInterval, Duration timeout, long failA
         Settings s = config.settings();
         return new DistributedOptions(s.integer("distributed.checkInterval", 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(s.integer("distributed.timeoutSeconds", 1, Integer.MAX_VALUE)),
-                s.longValue("debug.failAtIteration", -1), s.integer("debug.failRank", 0, 4095));
+                s.longValue("debug.failAtIteration", -1), s.integer("debug.failRank", 0, 4095),
+                dev.cluda.comm.Compression.valueOf(s.choice("distributed.compression",
+                        java.util.List.of("none", "fp16", "bf16")).toUpperCase(java.util.Locale.ROOT)));
     }
 
     /** Whether this rank must fail before running iteration {@code t} of stage attempt {@code attempt}. */

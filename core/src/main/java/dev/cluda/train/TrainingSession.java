@@ -72,6 +72,9 @@ public final class TrainingSession implements AutoCloseable {
         this.parallel = parallel;
         TrainConfig train = config.train();
         this.streams = new RandomStreams(train.seed(), rank);
+        if (parallel != null && parallel.size() > 1 && config.uda().enabled()) {
+            data.sampler().shardTargets(new dev.cluda.data.Sharding(train.seed(), parallel.size()), rank);
+        }
         student = SegmentationModel.createInitialized(config.model().spec(), train.seed(), root);
         if (config.model().hasPretrained()) {
             int n = PretrainedWeights.importEncoder(student, Path.of(config.model().pretrained()));
@@ -145,7 +148,7 @@ public final class TrainingSession implements AutoCloseable {
         List<TransformedSample> source = sampler.sourceBatch(train.batchSize(),
                 streams.stream(t, Purpose.SOURCE_SAMPLING), streams.stream(t, Purpose.SOURCE_CROP));
         List<TransformedSample> target = config.uda().enabled()
-                ? sampler.targetBatch(train.batchSize(), streams.stream(t, Purpose.TARGET_SAMPLING),
+                ? sampler.targetBatch(train.batchSize(), t, streams.stream(t, Purpose.TARGET_SAMPLING),
                         streams.stream(t, Purpose.TARGET_CROP))
                 : List.of();
         return new Batches(source, target);

@@ -3,6 +3,7 @@ package dev.cluda.train;
 import dev.cluda.data.Sample;
 import dev.cluda.data.SampleLoader;
 import dev.cluda.data.SampleRef;
+import dev.cluda.data.Sharding;
 import dev.cluda.transform.TrainTransform;
 import dev.cluda.transform.TransformedSample;
 import dev.cluda.uda.PrecomputedPseudoLabels;
@@ -38,6 +39,10 @@ public final class UdaDataSampler {
     private final RcsCropRule cropRule;
     private final Map<String, SampleRef> sourceByFile = new HashMap<>();
     private PrecomputedPseudoLabels precomputed;
+    private Sharding targetSharding;
+    private int shardRank;
+    private long shardEpoch = -1;
+    private List<SampleRef> shard = List.of();
 
     /**
      * @param rareClassSampler null for uniform source sampling; its files are {@link #rcsKey} of the refs
@@ -67,6 +72,24 @@ public final class UdaDataSampler {
      */
     public void usePrecomputedPseudoLabels(PrecomputedPseudoLabels labels) {
         this.precomputed = labels;
+    }
+
+    /**
+     * Data-parallel ranks draw target images only from their own shard of each epoch, so the ranks
+     * see disjoint target samples per epoch ({@link Sharding}: a seeded permutation per epoch cut
+     * into near-equal parts). One epoch is the iterations in which all ranks together draw as many
+     * images as the target set holds.
+     */
+    public void shardTargets(Sharding sharding, int rank) {
+        if (rank < 0 || rank >= sharding.ranks()) {
+            throw new IllegalArgumentException("rank " + rank + " is not in 0.." + (sharding.ranks() - 1));
+        }
+        if (target.size() < sharding.ranks()) {
+            throw new IllegalArgumentException(target.size() + " target images cannot be shared by "
+                    + sharding.ranks() + " ranks; every rank needs at least one");
+        }
+        this.targetSharding = sharding;
+        this.shardRank = rank;
     }
 
     /** The key under which class statistics name a sample: its label file (as DAFormer's JSONs do). */
@@ -119,12 +142,18 @@ public final class UdaDataSampler {
 
     /** {@code n} unlabelled target crops. */
     public List<TransformedSample> targetBatch(int n, SplittableRandom sampling, SplittableRandom crop) {
+        return targetBatch(n, 0, sampling, crop);
+    }
+
+    /** {@code n} unlabelled target crops of iteration {@code t} (which selects the epoch's shard when sharded). */
+    public List<TransformedSample> targetBatch(int n, long t, SplittableRandom sampling, SplittableRandom crop) {
         if (target.isEmpty()) {
             throw new IllegalStateException("no target samples: check data.target.root and data.target.split");
         }
+        List<SampleRef> pool = targetPool(n, t);
         List<TransformedSample> batch = new ArrayList<>(n);
         for (int skips = 0; batch.size() < n; ) {
-            SampleRef ref = target.get(sampling.nextInt(target.size()));
+            SampleRef ref = pool.get(sampling.nextInt(pool.size()));
             SampleRef unlabelled = new SampleRef(ref.id(), ref.imagePath(), null, ref.split(), ref.city());
             Optional<Sample> sample = read(targetLoader, unlabelled);
             if (sample.isEmpty()) {
@@ -147,6 +176,19 @@ public final class UdaDataSampler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The target samples iteration {@code t} draws from: all of them, or this rank's shard of the epoch. */
+    List<SampleRef> targetPool(int n, long t) {
+        if (targetSharding == null) {
+            return target;
+        }
+        long epoch = t * n * targetSharding.ranks() / target.size();
+        if (epoch != shardEpoch) {
+            shard = targetSharding.shard(target, epoch, shardRank);
+            shardEpoch = epoch;
+        }
+        return shard;
     }
 
     private static int checkSkips(int skips) {

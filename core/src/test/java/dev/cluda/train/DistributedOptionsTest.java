@@ -21,10 +21,18 @@ class DistributedOptionsTest {
     @Test
     void from_defaults_checkEvery50NoFault() {
         DistributedOptions o = options();
-        assertEquals(new DistributedOptions(50, Duration.ofSeconds(600), -1, 0), o);
+        assertEquals(new DistributedOptions(50, Duration.ofSeconds(600), -1, 0, dev.cluda.comm.Compression.NONE), o);
         for (long t = 0; t < 10; t++) {
             assertFalse(o.failsAt(t, 0, 0));
         }
+    }
+
+    @Test
+    void from_compressionKey_mapsToTheWireFormat() {
+        assertEquals(dev.cluda.comm.Compression.BF16, options("distributed.compression=bf16").compression());
+        assertEquals(dev.cluda.comm.Compression.FP16, options("distributed.compression=FP16").compression());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.cluda.config.ConfigError.class,
+                () -> options("distributed.compression=int8"));
     }
 
     @Test

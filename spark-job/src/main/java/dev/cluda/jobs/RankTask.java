@@ -101,7 +101,8 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
         List<String> addresses = List.of(ctx.allGather(address));
         listener.message("ring " + addresses + ", device " + device);
         long began = System.nanoTime();
-        try (TcpRingCollective ring = TcpRingCollective.connect(rank, server, addresses, options.timeout())) {
+        try (TcpRingCollective ring = TcpRingCollective.connect(rank, server, addresses, options.timeout(),
+                options.compression())) {
             Trainer.Outcome outcome = new Trainer(config, store, runDir, listener)
                     .runRank(new DataParallel(ring), data, attempt, resume || attempt > 0, device);
             return new RankSummary(rank, attempt, outcome.resumedFrom(), outcome.iterations(),
