@@ -157,10 +157,14 @@ public final class Trainer {
                     extra.put("mIoU", lastEval.mIoU());
                     listener.evaluated(lastEval);
                 }
-                if (writer && ((t + 1) % train.logInterval() == 0 || last || !extra.isEmpty())) {
-                    metrics.log(t, session.encoderLearningRate(t), interval.meanLosses(), interval.meanSeconds(),
-                            interval.meanPseudoConfidence(), extra);
-                    metrics.flush();
+                if ((t + 1) % train.logInterval() == 0 || last || !extra.isEmpty()) {
+                    // every rank takes part: the logged losses are the means over all ranks' batches
+                    double[] pseudo = {interval.meanPseudoConfidence()};
+                    Map<String, Double> losses = meanOverRanks(parallel, interval.meanLosses(), pseudo);
+                    if (writer) {
+                        metrics.log(t, session.encoderLearningRate(t), losses, interval.meanSeconds(), pseudo[0], extra);
+                        metrics.flush();
+                    }
                     interval = new IntervalStats();
                 }
                 if (options != null && options.checksAfter(t, train.iters())) {
@@ -197,5 +201,30 @@ public final class Trainer {
                                        TrainingData data, NDManager root, long iteration) throws IOException {
         return ShardedEvaluation.evaluate(parallel == null ? new DataParallel(new SingleRankCollective()) : parallel,
                 evaluator, student, data, root, iteration);
+    }
+
+    /**
+     * The loss means (and {@code pseudo[0]}) averaged over the ranks; unchanged for one rank. Every
+     * rank has the same loss terms in the same order (same configuration), so one all-reduce does it.
+     */
+    private static Map<String, Double> meanOverRanks(DataParallel parallel, Map<String, Double> losses,
+                                                     double[] pseudo) {
+        if (parallel == null || parallel.size() == 1) {
+            return losses;
+        }
+        float[] values = new float[losses.size() + 1];
+        int i = 0;
+        for (double v : losses.values()) {
+            values[i++] = (float) v;
+        }
+        values[i] = (float) pseudo[0];
+        parallel.collective().allReduceMean(values);
+        Map<String, Double> out = new LinkedHashMap<>();
+        i = 0;
+        for (String name : losses.keySet()) {
+            out.put(name, (double) values[i++]);
+        }
+        pseudo[0] = values[i];
+        return out;
     }
 }
