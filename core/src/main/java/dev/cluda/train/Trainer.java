@@ -3,6 +3,8 @@ package dev.cluda.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.config.CludaConfig;
+import dev.cluda.data.SampleRef;
+import dev.cluda.data.Sample;
 import dev.cluda.comm.SingleRankCollective;
 import dev.cluda.config.TrainConfig;
 import dev.cluda.eval.EvalJson;
@@ -13,6 +15,9 @@ import dev.cluda.model.ModelParameters;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
+import java.util.Optional;
+import java.util.List;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -167,6 +172,9 @@ public final class Trainer {
                     }
                     interval = new IntervalStats();
                 }
+                if (writer && !extra.isEmpty()) {
+                    writeReport(evaluator, student, data, root, lastEval);
+                }
                 if (options != null && options.checksAfter(t, train.iters())) {
                     session.verifyReplicasIdentical(t + 1);
                     listener.replicasVerified(t + 1);
@@ -201,6 +209,24 @@ public final class Trainer {
                                        TrainingData data, NDManager root, long iteration) throws IOException {
         return ShardedEvaluation.evaluate(parallel == null ? new DataParallel(new SingleRankCollective()) : parallel,
                 evaluator, student, data, root, iteration);
+    }
+
+    /** Samples shown in {@code report.html}. */
+    private static final int REPORT_PANELS = 3;
+
+    /** {@code report.html}: curves, the per-class table and the first evaluation images' predictions. */
+    private void writeReport(SegmentationEvaluator evaluator, SegmentationModel student, TrainingData data,
+                             NDManager root, EvalResult eval) throws IOException {
+        List<RunReport.Panel> panels = new ArrayList<>();
+        for (SampleRef ref : data.evalSamples().subList(0, Math.min(REPORT_PANELS, data.evalSamples().size()))) {
+            Optional<Sample> sample = data.readEval(ref);
+            if (sample.isPresent() && sample.get().trainIds() != null) {
+                Sample s = sample.get();
+                panels.add(new RunReport.Panel(ref.id(), s.image(), s.trainIds(),
+                        evaluator.predict(student, root, s.image())));
+            }
+        }
+        RunReport.write(store, runDir, eval, panels);
     }
 
     /**

@@ -100,6 +100,8 @@ class TrainCommandTest {
         assertEquals(3, JSON.readTree(lines.get(1)).get("iter").asInt());
 
         JsonNode eval = JSON.readTree(out.resolve("eval.json").toFile());
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("Per-class IoU") && report.contains("data:image/png;base64"), "report.html");
         assertEquals(4, eval.get("iter").asInt());
         assertEquals(2, eval.get("num_images").asInt());
         assertTrue(eval.get("mIoU").isNumber());
