@@ -4,7 +4,8 @@ import dev.cluda.loss.PixelContrastiveLoss;
 import java.util.List;
 
 /** {@code contrastive.*}: CLUDA's pixel contrastive losses (reference §5, §13). */
-public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeight, double mixedWeight, int grid,
+public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeight, double mixedWeight,
+                                long startIteration, int grid,
                                 double temperature, boolean stuffThingSeparation, int maxAnchorsPerClass,
                                 PixelContrastiveLoss.PairSet mixedPairs) {
 
@@ -15,6 +16,7 @@ public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeig
                 s.flag("contrastive.mixed"),
                 s.number("contrastive.sourceWeight", 0, 1e6),
                 s.number("contrastive.mixedWeight", 0, 1e6),
+                s.longValue("contrastive.startIteration", 0),
                 s.integer("contrastive.grid", 2, 1024),
                 s.number("contrastive.temperature", 1e-4, 1e4),
                 s.flag("contrastive.stuffThingSeparation"),

@@ -46,7 +46,7 @@ final class TrainingComponents {
                     + " image without the teacher); set contrastive.mixed = false for supervised runs");
         }
         CludaStep.Terms terms = new CludaStep.Terms(uda.enabled(), uda.fdEnabled(), cl.source(), cl.mixed(),
-                cl.sourceWeight(), cl.mixedWeight(), cl.grid(), uda.teacherBatchStats(), uda.blur());
+                cl.sourceWeight(), cl.mixedWeight(), cl.startIteration(), cl.grid(), uda.teacherBatchStats(), uda.blur());
         return new CludaStep(terms, student, teacher, imagenet,
                 new EmaTeacher(uda.emaAlpha()),
                 new PseudoLabeler(uda.pseudoThreshold()),

@@ -108,7 +108,7 @@ public final class CludaStep {
                 NDArray frozen = imagenet.lastStageFeature(ps, xs, false).stopGradient();
                 total = total.add(record(losses, "fd", t, featureDistance.compute(out.lastStage(), frozen, ys)));
             }
-            if (terms.sourceContrast()) {
+            if (terms.sourceContrast() && t >= terms.contrastStart()) {
                 NDArray cl = sourceContrast.compute(grid(out.fused()), Bilinear.nearest(ys, terms.grid(), terms.grid()));
                 total = total.add(Scalars.mul(record(losses, "cl_source", t, cl), terms.sourceContrastWeight()));
             }
@@ -162,7 +162,7 @@ public final class CludaStep {
             SegmentationModel.Output out = student.forwardAll(ps, xm, true);
             NDArray total = record(losses, "ce_mixed", t,
                     PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), ym, wm));
-            if (terms.mixedContrast()) {
+            if (terms.mixedContrast() && t >= terms.contrastStart()) {
                 int g = terms.grid();
                 NDArray pi = Bilinear.resize(wm.expandDims(1), g, g, true).squeeze(1);
                 // Source pixels are where ClassMix pasted (mask 1); the loss's domain codes are 0/1.
@@ -223,11 +223,12 @@ public final class CludaStep {
      * Which terms of the iteration run.
      *
      * @param uda EMA teacher, pseudo-labels, ClassMix and the mixed pass (off: supervised source only)
+     * @param contrastStart first iteration with the contrastive terms on
      * @param grid side of the dense contrastive grid (§5.2)
      */
     public record Terms(boolean uda, boolean featureDistance, boolean sourceContrast, boolean mixedContrast,
-                        double sourceContrastWeight, double mixedContrastWeight, int grid, boolean teacherBatchStats,
-                        boolean blur) {
+                        double sourceContrastWeight, double mixedContrastWeight, long contrastStart, int grid,
+                        boolean teacherBatchStats, boolean blur) {
 
         public Terms {
             if (mixedContrast && !uda) {

@@ -85,6 +85,22 @@ class CludaStepTest {
     }
 
     @Test
+    void run_beforeContrastStart_skipsBothContrastiveTerms() {
+        CludaStep step = new CludaStep(terms(true, false, true, true, 5), student, teacher, imagenet,
+                new EmaTeacher(0.999), new PseudoLabeler(0.968), PseudoMargins.none(),
+                new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2),
+                PixelContrastiveLoss.builder().build(), PixelContrastiveLoss.builder().build(), null);
+        try (NDManager sub = root.newSubManager()) {
+            assertEquals(Set.of("ce_source", "ce_mixed", "total"),
+                    step.run(sub, batch(1, true), batch(2, false), 4, randomness(4)).losses().keySet());
+        }
+        try (NDManager sub = root.newSubManager()) {
+            assertEquals(Set.of("ce_source", "cl_source", "ce_mixed", "cl_mixed", "total"),
+                    step.run(sub, batch(1, true), batch(2, false), 5, randomness(5)).losses().keySet());
+        }
+    }
+
+    @Test
     void run_allTermsOn_gradientsReachEveryStudentParameterAndNoFrozenOne() {
         float[][] imagenetBefore = values(imagenet);
         float[][] studentBefore = values(student);
@@ -213,7 +229,11 @@ class CludaStepTest {
     }
 
     private static CludaStep.Terms terms(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
-        return new CludaStep.Terms(uda, fd, sourceCl, mixedCl, SOURCE_CL_WEIGHT, MIXED_CL_WEIGHT, 9, true, true);
+        return terms(uda, fd, sourceCl, mixedCl, 0);
+    }
+
+    private static CludaStep.Terms terms(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl, long clStart) {
+        return new CludaStep.Terms(uda, fd, sourceCl, mixedCl, SOURCE_CL_WEIGHT, MIXED_CL_WEIGHT, clStart, 9, true, true);
     }
 
     private static CludaStep.Randomness randomness(long t) {
