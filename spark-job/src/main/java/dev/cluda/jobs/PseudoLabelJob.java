@@ -75,8 +75,9 @@ public final class PseudoLabelJob {
      * @throws IOException naming the file, for a bad image under {@code data.onBadSample = fail}
      */
     public static Result run(SparkSession spark, FileStore store, Request request) throws IOException {
-        SampleLoader loader = new SampleLoader(request.kind().reader(), store, request.onBadSample());
-        List<SampleRef> refs = loader.index(request.root(), request.split());
+        // Target images need no label to be pseudo-labelled (new camera data has none); where a
+        // label exists, the summary also scores the pseudo-labels against it.
+        List<SampleRef> refs = request.kind().reader().scan(store, request.root(), request.split()).allImages();
         if (refs.isEmpty()) {
             throw new IllegalArgumentException("no usable images in split \"" + request.split() + "\" below "
                     + request.root() + "; check data.target.* and --split");
@@ -87,9 +88,6 @@ public final class PseudoLabelJob {
         PseudoLabelStats stats = ImageShards.run(() -> ImageShards.distribute(spark, refs, request.partitions())
                 .mapPartitions(work)
                 .reduce(PseudoLabelStats::merge));
-        for (int i = 0; i < loader.log().skippedCount(); i++) {
-            stats.addSkipped(); // images whose label was missing at index time
-        }
         String summary = PseudoLabelSummary.write(store, request.outDir(), stats, request.checkpoint().iteration());
         int[] size = request.inferenceSize();
         PseudoLabelManifest manifest = new PseudoLabelManifest(PseudoLabelManifest.FORMAT_VERSION,

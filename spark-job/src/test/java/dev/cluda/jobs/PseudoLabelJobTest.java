@@ -178,6 +178,36 @@ class PseudoLabelJobTest {
     }
 
     @Test
+    void run_unlabelledTargetImages_arePseudoLabelledToo() throws IOException {
+        // new camera data has no labels: drop one image's label file and label a copy of the target
+        Path copy = dir.resolve("unlabelled");
+        copyTree(Path.of(targetRoot), copy);
+        SampleRef first = targetImages().get(0);
+        Path label = copy.resolve(Path.of(targetRoot).relativize(Path.of(first.labelPath())));
+        Files.delete(label);
+        Path unlabelledOut = dir.resolve("pseudo-unlabelled");
+        PseudoLabelJob.Result r = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(checkpoint,
+                CheckpointWeights.TEACHER, TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, copy.toString(), "train",
+                BadSamplePolicy.FAIL, 0.968, unlabelledOut.toString(), 2));
+        assertEquals(targetImages().size(), r.stats().images());
+        assertTrue(Files.exists(unlabelledOut.resolve(first.id() + "_pseudo.png")));
+        assertTrue(Files.exists(unlabelledOut.resolve(first.id() + "_conf.png")));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void run_manifestDescribesTheOutputAndReadsBack() throws IOException {
         PseudoLabelManifest m = PseudoLabelManifest.read(STORE, out.toString());
         assertEquals(result.manifest(), m);
