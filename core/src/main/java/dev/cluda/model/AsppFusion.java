@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * DAFormer context-aware fusion (reference §6.2 step 3, DAFormer {@code ASPPWrapper} with
@@ -18,7 +16,7 @@ import ai.djl.util.PairList;
  * {@code (B, Cin, H, W)} → {@code (B, width, H, W)}. Children {@code branch1}, {@code branch6},
  * {@code branch12}, {@code branch18}, {@code bottleneck}.
  */
-final class AsppFusion extends AbstractBlock {
+final class AsppFusion extends SingleInputBlock {
 
     static final int[] DILATIONS = {1, 6, 12, 18};
 
@@ -35,6 +33,7 @@ final class AsppFusion extends AbstractBlock {
         bottleneck = addChildBlock("bottleneck", new ConvBnRelu(width, 3, 1, 1, init));
     }
 
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDList branches = new NDList(DILATIONS.length);
         branches.add(branch1.apply(ps, x, training));
@@ -42,12 +41,6 @@ final class AsppFusion extends AbstractBlock {
             branches.add(branch.apply(ps, x, training));
         }
         return bottleneck.apply(ps, NDArrays.concat(branches, 1), training);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
     }
 
     @Override

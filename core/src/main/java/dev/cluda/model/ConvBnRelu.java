@@ -5,21 +5,19 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 
 /**
  * mmcv {@code ConvModule} as used by the DAFormer decoder (reference §6.2): Conv2d without bias, then
  * BatchNorm (eps 1e-5, torch momentum 0.1) and ReLU. Children {@code conv} and {@code bn}.
  * {@code (B, Cin, H, W)} → {@code (B, out, H', W')}.
  */
-final class ConvBnRelu extends AbstractBlock {
+final class ConvBnRelu extends SingleInputBlock {
 
     private final Conv2d conv;
     private final BatchNorm bn;
@@ -43,15 +41,10 @@ final class ConvBnRelu extends AbstractBlock {
         bn.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
     }
 
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray y = conv.forward(ps, new NDList(x), training).head();
         return Activation.relu(bn.forward(ps, new NDList(y), training).head());
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
     }
 
     @Override

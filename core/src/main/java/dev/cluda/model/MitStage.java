@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +15,7 @@ import java.util.List;
  * LayerNorm (eps 1e-6). Input {@code (B, Cin, H, W)}, output {@code (B, C, H/s, W/s)}.
  * Children in order: {@code patchEmbed}, {@code block0} … {@code block<depth-1>}, {@code norm}.
  */
-final class MitStage extends AbstractBlock {
+final class MitStage extends SingleInputBlock {
 
     private final OverlapPatchEmbed patchEmbed;
     private final List<MitBlock> blocks = new ArrayList<>();
@@ -37,6 +35,7 @@ final class MitStage extends AbstractBlock {
     }
 
     /** {@code (B, Cin, H, W)} → {@code (B, C, H/s, W/s)}. */
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray t = patchEmbed.apply(ps, x, training);
         for (MitBlock block : blocks) {
@@ -47,12 +46,6 @@ final class MitStage extends AbstractBlock {
 
     List<MitBlock> blocks() {
         return List.copyOf(blocks);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
     }
 
     @Override

@@ -5,20 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 
 /**
  * MiT overlapping patch embedding (reference §6.1): Conv2d(kernel k, stride s, padding k/2, bias) then
  * LayerNorm (eps 1e-5) over channels. Input {@code (B, Cin, H, W)}, output channels-last
  * {@code (B, H', W', E)} with {@code H' = floor((H + 2·(k/2) − k)/s) + 1}.
  */
-final class OverlapPatchEmbed extends AbstractBlock {
+final class OverlapPatchEmbed extends SingleInputBlock {
 
     private final Conv2d proj;
     private final LayerNorm norm;
@@ -36,15 +34,10 @@ final class OverlapPatchEmbed extends AbstractBlock {
     }
 
     /** {@code (B, Cin, H, W)} → {@code (B, H', W', E)}. */
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray y = proj.forward(ps, new NDList(x), training).head().transpose(0, 2, 3, 1);
         return norm.forward(ps, new NDList(y), training).head();
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
     }
 
     @Override

@@ -5,16 +5,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * mmcv {@code DepthwiseSeparableConvModule} of the DAFormer ASPP (reference §6.2): a dilated 3×3 depthwise
  * {@link ConvBnRelu} ({@code depthwise}) then a 1×1 {@link ConvBnRelu} ({@code pointwise}).
  * {@code (B, Cin, H, W)} → {@code (B, out, H, W)}.
  */
-final class SeparableConvBnRelu extends AbstractBlock {
+final class SeparableConvBnRelu extends SingleInputBlock {
 
     private final ConvBnRelu depthwise;
     private final ConvBnRelu pointwise;
@@ -24,14 +22,9 @@ final class SeparableConvBnRelu extends AbstractBlock {
         pointwise = addChildBlock("pointwise", new ConvBnRelu(out, 1, 1, 1, init));
     }
 
+    @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         return pointwise.apply(ps, depthwise.apply(ps, x, training), training);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
     }
 
     @Override
