@@ -4,21 +4,33 @@ import dev.cluda.synth.SynthSpec;
 import java.util.Objects;
 
 /**
- * The whole experiment configuration as typed records, validated once when it is built. Commands
- * and the training loop take these records; nothing reads configuration strings further in.
+ * The whole experiment configuration as typed records, validated once when it is built, before
+ * any data is read or any Spark work starts. Commands and the training loop take these records;
+ * nothing reads configuration strings further in.
  */
 public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, ModelConfig model, TrainConfig train,
-                          UdaConfig uda, ContrastiveConfig contrastive, EvalConfig eval, int ranks) {
+                          UdaConfig uda, ContrastiveConfig contrastive, EvalConfig eval,
+                          DistributedConfig distributed, DebugConfig debug) {
 
     public CludaConfig {
         Objects.requireNonNull(settings, "settings");
     }
 
-    /** Builds and validates every section. */
+    /** Builds and validates every section, then the rules that span sections. */
     public static CludaConfig from(Settings s) {
-        return new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), ModelConfig.from(s), TrainConfig.from(s),
-                UdaConfig.from(s), ContrastiveConfig.from(s), EvalConfig.from(s),
-                s.integer("distributed.ranks", 1, 4096));
+        CludaConfig c = new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), ModelConfig.from(s),
+                TrainConfig.from(s), UdaConfig.from(s), ContrastiveConfig.from(s), EvalConfig.from(s),
+                DistributedConfig.from(s), DebugConfig.from(s));
+        if (c.debug().failAtIteration() >= 0 && c.debug().failRank() >= c.distributed().ranks()) {
+            throw s.error("debug.failRank", "must name one of the " + c.distributed().ranks() + " ranks, got "
+                    + c.debug().failRank());
+        }
+        return c;
+    }
+
+    /** The number of data-parallel ranks ({@code distributed.ranks}). */
+    public int ranks() {
+        return distributed.ranks();
     }
 
     /** The resolved configuration as HOCON, for {@code config.conf} of a run directory. */

@@ -36,7 +36,6 @@ public final class ConfigLoader {
      * {@code key=value}.
      */
     public static Settings load(File file, List<String> overrides) {
-        Config defaults = defaults();
         Config experiment = ConfigFactory.empty();
         if (file != null) {
             if (!file.isFile()) {
@@ -48,8 +47,29 @@ public final class ConfigLoader {
                 throw new ConfigError("config file " + file + " cannot be parsed: " + e.getMessage(), e);
             }
         }
+        return merge(experiment, file == null ? "the configuration" : "config file " + file, overrides);
+    }
+
+    /**
+     * Parses a configuration given as text, e.g. the {@link #render rendered} configuration that a
+     * data-parallel rank receives, over the defaults.
+     *
+     * @param origin where the text came from, named in errors (e.g. "the driver's configuration")
+     */
+    public static Settings parse(String text, String origin) {
+        Config experiment;
+        try {
+            experiment = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new ConfigError(origin + " cannot be parsed: " + e.getMessage(), e);
+        }
+        return merge(experiment, origin, List.of());
+    }
+
+    private static Settings merge(Config experiment, String where, List<String> overrides) {
+        Config defaults = defaults();
         Config cli = parseOverrides(overrides);
-        rejectUnknownKeys(experiment, defaults, file == null ? "the configuration" : "config file " + file);
+        rejectUnknownKeys(experiment, defaults, where);
         rejectUnknownKeys(cli, defaults, "--set");
         try {
             Config merged = cli.withFallback(experiment).withFallback(defaults).resolve();
@@ -59,7 +79,10 @@ public final class ConfigLoader {
         }
     }
 
-    /** Renders a resolved configuration as HOCON for {@code config.conf}, with origin comments. */
+    /**
+     * Renders a resolved configuration as HOCON for {@code config.conf}: values only, without
+     * origin comments, so the file reads as the configuration that ran and loads back unchanged.
+     */
     public static String render(Config config) {
         return config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
     }

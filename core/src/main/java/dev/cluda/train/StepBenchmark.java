@@ -48,7 +48,7 @@ public final class StepBenchmark {
         double[] ms = new double[steps];
         Map<Integer, Double> rss = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager();
-             TrainingSession session = TrainingSession.open(config, data, root, 0, log)) {
+             TrainingSession session = TrainingSession.open(config, data, root, Rank.alone().parallel(), log)) {
             for (int t = 0; t < warmup; t++) {
                 session.iterate(t);
             }

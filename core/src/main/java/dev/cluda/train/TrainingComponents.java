@@ -1,6 +1,10 @@
 package dev.cluda.train;
 
+import dev.cluda.optim.ParameterGroups;
+import dev.cluda.optim.LearningRateSchedule;
+import dev.cluda.optim.GroupedAdamW;
 import dev.cluda.config.CludaConfig;
+import dev.cluda.config.ConfigError;
 import dev.cluda.config.ContrastiveConfig;
 import dev.cluda.config.TrainConfig;
 import dev.cluda.config.UdaConfig;
@@ -10,6 +14,7 @@ import dev.cluda.transform.Normalize;
 import dev.cluda.transform.PhotometricAugmentation;
 import dev.cluda.uda.CludaStep;
 import dev.cluda.uda.EmaTeacher;
+import dev.cluda.uda.PseudoLabelSource;
 import dev.cluda.uda.PseudoLabeler;
 import dev.cluda.uda.PseudoMargins;
 import java.util.List;
@@ -37,24 +42,44 @@ final class TrainingComponents {
                 .build();
     }
 
+    /**
+     * The CLUDA step of {@code config} (reference §1): self-training with the online teacher or
+     * stored pseudo-labels, the feature distance and the contrastive terms as switched on.
+     *
+     * @param teacher the EMA teacher, or null without self-training
+     * @param imagenet the frozen initial model, or null without the feature distance
+     */
     static CludaStep step(CludaConfig config, SegmentationModel student, SegmentationModel teacher,
                           SegmentationModel imagenet) {
         UdaConfig uda = config.uda();
         ContrastiveConfig cl = config.contrastive();
         if (cl.mixed() && !uda.enabled()) {
-            throw new IllegalArgumentException("contrastive.mixed = true needs uda.enabled = true (there is no mixed"
+            throw new ConfigError("contrastive.mixed = true needs uda.enabled = true (there is no mixed"
                     + " image without the teacher); set contrastive.mixed = false for supervised runs");
         }
-        CludaStep.Terms terms = new CludaStep.Terms(uda.enabled(), uda.fdEnabled(), cl.source(), cl.mixed(),
-                cl.sourceWeight(), cl.mixedWeight(), cl.startIteration(), cl.grid(), uda.teacherBatchStats(), uda.blur());
-        return new CludaStep(terms, student, teacher, imagenet,
-                new EmaTeacher(uda.emaAlpha()),
-                new PseudoLabeler(uda.pseudoThreshold()),
-                new PseudoMargins(uda.marginTop(), uda.marginBottom(), uda.marginLeft(), uda.marginRight()),
-                new PhotometricAugmentation(Normalize.imageNet(), uda.colorJitterStrength(),
-                        uda.colorJitterProbability()),
-                cl.sourceLoss(), cl.mixedLoss(),
-                FeatureDistanceLoss.builder().optLambda((float) uda.fdLambda()).optMinRatio((float) uda.fdMinRatio())
-                        .build());
+        CludaStep.Builder step = CludaStep.builder().setStudent(student)
+                .optContrastStart(cl.startIteration()).optGrid(cl.grid());
+        if (uda.enabled()) {
+            PseudoLabeler labeler = new PseudoLabeler(uda.pseudoThreshold());
+            PseudoMargins margins = new PseudoMargins(uda.marginTop(), uda.marginBottom(), uda.marginLeft(),
+                    uda.marginRight());
+            PseudoLabelSource pseudoLabels = uda.hasPrecomputedPseudoLabels()
+                    ? PseudoLabelSource.stored(labeler, margins)
+                    : PseudoLabelSource.onlineTeacher(teacher, labeler, margins, uda.teacherBatchStats());
+            step.optSelfTraining(teacher, new EmaTeacher(uda.emaAlpha()), pseudoLabels,
+                    new PhotometricAugmentation(Normalize.imageNet(), uda.colorJitterStrength(),
+                            uda.colorJitterProbability()), uda.blur());
+        }
+        if (uda.fdEnabled()) {
+            step.optFeatureDistance(imagenet, FeatureDistanceLoss.builder().optLambda((float) uda.fdLambda())
+                    .optMinRatio((float) uda.fdMinRatio()).build());
+        }
+        if (cl.source()) {
+            step.optSourceContrast(cl.sourceLoss(), cl.sourceWeight());
+        }
+        if (cl.mixed()) {
+            step.optMixedContrast(cl.mixedLoss(), cl.mixedWeight());
+        }
+        return step.build();
     }
 }

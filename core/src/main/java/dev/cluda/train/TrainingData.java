@@ -9,6 +9,7 @@ import dev.cluda.data.CityscapesClass;
 import dev.cluda.data.Sample;
 import dev.cluda.data.SampleLoader;
 import dev.cluda.data.SampleRef;
+import dev.cluda.data.Sharding;
 import dev.cluda.io.FileStore;
 import dev.cluda.synth.SyntheticBenchmarkWriter;
 import dev.cluda.transform.TrainTransform;
@@ -48,13 +49,26 @@ public final class TrainingData {
     }
 
     /**
-     * Prepares the data of {@code config}.
+     * Prepares the data of {@code config} for a run in this process (one rank).
      *
      * @param statsOut where computed rare-class statistics are written (the run directory), or null
      * @param log progress messages for the user
      */
     public static TrainingData prepare(CludaConfig config, FileStore store, String statsOut, Consumer<String> log)
             throws IOException {
+        return prepare(config, store, statsOut, 0, 1, log);
+    }
+
+    /**
+     * Prepares rank {@code rank}'s data of a run with {@code ranks} data-parallel ranks: with
+     * several ranks and self-training, each rank draws target images from its own shard of every
+     * epoch (seeded by {@code train.seed}).
+     *
+     * @param statsOut where computed rare-class statistics are written (rank 0's run directory), or null
+     * @throws IllegalArgumentException if there are fewer target images than ranks
+     */
+    public static TrainingData prepare(CludaConfig config, FileStore store, String statsOut, int rank, int ranks,
+                                       Consumer<String> log) throws IOException {
         ensureSynthetic(config, config.data().source(), store, log);
         ensureSynthetic(config, config.data().target(), store, log);
         ResolvedDataset source = config.data().source().resolve(true);
@@ -87,12 +101,16 @@ public final class TrainingData {
         TrainTransform targetTransform = new TrainTransform(new TrainTransform.Config(
                 scale(train.targetScale()), train.cropWidth(), train.cropHeight(), 1.0, train.flipProbability()));
         RcsCropRule cropRule = new RcsCropRule(uda.rcsMinPixels(), uda.rcsMinCropRatio(), 10);
-        UdaDataSampler sampler = new UdaDataSampler(sourceLoader, sourceRefs, sourceTransform, targetLoader,
-                targetRefs, targetTransform, rcs, cropRule);
+        PrecomputedPseudoLabels precomputed = null;
         if (uda.enabled() && uda.hasPrecomputedPseudoLabels()) {
-            sampler.usePrecomputedPseudoLabels(PrecomputedPseudoLabels.open(store, uda.precomputedPseudoLabels()));
+            precomputed = PrecomputedPseudoLabels.open(store, uda.precomputedPseudoLabels());
             log.accept("data: pseudo-labels read from " + uda.precomputedPseudoLabels());
         }
+        UdaDataSampler.TargetShard shard = ranks > 1 && uda.enabled()
+                ? new UdaDataSampler.TargetShard(new Sharding(train.seed(), ranks), rank) : null;
+        UdaDataSampler sampler = new UdaDataSampler(
+                new UdaDataSampler.Pool(sourceLoader, sourceRefs, sourceTransform),
+                new UdaDataSampler.Pool(targetLoader, targetRefs, targetTransform), rcs, cropRule, precomputed, shard);
         return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs);
     }
 
@@ -103,6 +121,11 @@ public final class TrainingData {
     /** The labelled target samples evaluated during training. */
     public List<SampleRef> evalSamples() {
         return evalSamples;
+    }
+
+    /** Reads the evaluation samples with the bad-sample policy. */
+    public SampleLoader evalLoader() {
+        return evalLoader;
     }
 
     /** Reads one evaluation sample (empty if it was skipped as bad). */

@@ -1,5 +1,10 @@
 package dev.cluda.train;
 
+import dev.cluda.ndarray.GradMode;
+import dev.cluda.rundir.CheckpointStore;
+import dev.cluda.parallel.GradientScope;
+import dev.cluda.parallel.DataParallel;
+import dev.cluda.optim.GroupedAdamW;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -64,17 +69,14 @@ public final class TrainingSession implements AutoCloseable {
     record Batches(List<TransformedSample> source, List<TransformedSample> target) {
     }
 
-    private TrainingSession(CludaConfig config, TrainingData data, NDManager root, int rank, DataParallel parallel,
+    private TrainingSession(CludaConfig config, TrainingData data, NDManager root, DataParallel parallel,
                             Consumer<String> log) throws IOException {
         this.config = config;
         this.data = data;
         this.root = root;
         this.parallel = parallel;
         TrainConfig train = config.train();
-        this.streams = new RandomStreams(train.seed(), rank);
-        if (parallel != null && parallel.size() > 1 && config.uda().enabled()) {
-            data.sampler().shardTargets(new dev.cluda.data.Sharding(train.seed(), parallel.size()), rank);
-        }
+        this.streams = new RandomStreams(train.seed(), parallel.rank());
         student = SegmentationModel.createInitialized(config.model().spec(), train.seed(), root);
         if (config.model().hasPretrained()) {
             int n = PretrainedWeights.importEncoder(student, Path.of(config.model().pretrained()));
@@ -91,23 +93,19 @@ public final class TrainingSession implements AutoCloseable {
         step = TrainingComponents.step(config, student, teacher, imagenet);
     }
 
-    /** Builds the models (student, EMA teacher, frozen ImageNet encoder) in {@code root}. */
-    public static TrainingSession open(CludaConfig config, TrainingData data, NDManager root, int rank,
-                                       Consumer<String> log) throws IOException {
-        GradMode.disableOnThisThread();
-        return new TrainingSession(config, data, root, rank, null, log);
-    }
-
     /**
-     * Builds one rank of a data-parallel run: its random streams are (seed, {@code parallel.rank()}),
-     * and every iteration averages gradients and BatchNorm statistics across the ranks before the
-     * optimizer. Every rank must open its session on the thread that will iterate it (libtorch's
-     * gradient mode is per thread) and start from the same seed or checkpoint.
+     * Builds the models (student, EMA teacher, frozen ImageNet encoder) of rank
+     * {@code parallel.rank()} in {@code root}: its random streams are (seed, rank), and every
+     * iteration averages gradients and BatchNorm statistics across the ranks before the optimizer
+     * (nothing is copied with one rank). Every rank must open its session on the thread that will
+     * iterate it (libtorch's gradient mode is per thread) and start from the same seed or checkpoint.
+     *
+     * @param data this rank's data ({@link TrainingData#prepare} with this rank)
      */
     public static TrainingSession open(CludaConfig config, TrainingData data, NDManager root, DataParallel parallel,
                                        Consumer<String> log) throws IOException {
         GradMode.disableOnThisThread();
-        return new TrainingSession(config, data, root, parallel.rank(), parallel, log);
+        return new TrainingSession(config, data, root, parallel, log);
     }
 
     /** Runs iteration {@code t} (reference §1) including the optimizer step. */
@@ -167,7 +165,7 @@ public final class TrainingSession implements AutoCloseable {
 
     /** With several ranks: gradients and BatchNorm statistics averaged across ranks; else nothing. */
     DataParallel.SyncTimes synchronize(NDManager stepManager) {
-        return parallel == null ? DataParallel.SyncTimes.NONE : parallel.synchronize(student, teacher, stepManager);
+        return parallel.synchronize(student, teacher, stepManager);
     }
 
     /** Where the time of the last {@link #iterate} went; null before the first. */
@@ -176,13 +174,13 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * Fails on every rank if the student's or the teacher's weights differ between ranks (issue 4:
-     * every K iterations); a no-op with one rank.
+     * Fails on every rank if the student's or the teacher's weights differ between ranks (reference
+     * §13, "Data-parallel replicas"); a no-op with one rank.
      *
      * @throws IllegalStateException naming the ranks that differ and the iteration
      */
     public void verifyReplicasIdentical(long iteration) {
-        if (parallel == null || parallel.size() == 1) {
+        if (parallel.size() == 1) {
             return;
         }
         try {
@@ -231,6 +229,11 @@ public final class TrainingSession implements AutoCloseable {
                 throw new dev.cluda.uda.NonFiniteLossException("gradient of " + p.getKey(), t, v);
             }
         }
+    }
+
+    /** This rank's place in the data-parallel run (one rank alone for a run in this process). */
+    public DataParallel parallel() {
+        return parallel;
     }
 
     public SegmentationModel student() {

@@ -38,58 +38,68 @@ public final class UdaDataSampler {
     private final RareClassSampler rareClassSampler;
     private final RcsCropRule cropRule;
     private final Map<String, SampleRef> sourceByFile = new HashMap<>();
-    private PrecomputedPseudoLabels precomputed;
-    private Sharding targetSharding;
-    private int shardRank;
+    private final PrecomputedPseudoLabels precomputed;
+    private final Sharding targetSharding;
+    private final int shardRank;
     private long shardEpoch = -1;
     private List<SampleRef> shard = List.of();
 
     /**
-     * @param rareClassSampler null for uniform source sampling; its files are {@link #rcsKey} of the refs
+     * Images a sampler draws from, and how they are transformed.
+     *
+     * @param refs the samples (may be empty for an unused target)
      */
-    public UdaDataSampler(SampleLoader sourceLoader, List<SampleRef> source, TrainTransform sourceTransform,
-                          SampleLoader targetLoader, List<SampleRef> target, TrainTransform targetTransform,
-                          RareClassSampler rareClassSampler, RcsCropRule cropRule) {
-        if (source.isEmpty()) {
+    record Pool(SampleLoader loader, List<SampleRef> refs, TrainTransform transform) {
+
+        Pool {
+            refs = refs == null ? List.of() : List.copyOf(refs);
+        }
+    }
+
+    /**
+     * This rank's part of a data-parallel run's target images: the ranks see disjoint target
+     * samples per epoch ({@link Sharding}: a seeded permutation per epoch cut into near-equal
+     * parts). One epoch is the iterations in which all ranks together draw as many images as the
+     * target set holds.
+     */
+    record TargetShard(Sharding sharding, int rank) {
+
+        TargetShard {
+            if (rank < 0 || rank >= sharding.ranks()) {
+                throw new IllegalArgumentException("rank " + rank + " is not in 0.." + (sharding.ranks() - 1));
+            }
+        }
+    }
+
+    /**
+     * @param rareClassSampler null for uniform source sampling; its files are {@link #rcsKey} of the refs
+     * @param precomputed stored pseudo-labels that target crops carry as their label and confidence
+     *     ({@code uda.pseudoLabels = precomputed}), cropped and flipped with the image; null for none
+     * @param targetShard this rank's share of the target images; null to draw from all of them
+     */
+    UdaDataSampler(Pool source, Pool target, RareClassSampler rareClassSampler, RcsCropRule cropRule,
+                   PrecomputedPseudoLabels precomputed, TargetShard targetShard) {
+        if (source.refs().isEmpty()) {
             throw new IllegalArgumentException("the source dataset has no samples; check data.source.root");
         }
-        this.sourceLoader = sourceLoader;
-        this.source = List.copyOf(source);
-        this.sourceTransform = sourceTransform;
-        this.targetLoader = targetLoader;
-        this.target = target == null ? List.of() : List.copyOf(target);
-        this.targetTransform = targetTransform;
+        this.sourceLoader = source.loader();
+        this.source = source.refs();
+        this.sourceTransform = source.transform();
+        this.targetLoader = target.loader();
+        this.target = target.refs();
+        this.targetTransform = target.transform();
         this.rareClassSampler = rareClassSampler;
         this.cropRule = cropRule;
-        for (SampleRef ref : source) {
+        this.precomputed = precomputed;
+        if (targetShard != null && this.target.size() < targetShard.sharding().ranks()) {
+            throw new IllegalArgumentException(this.target.size() + " target images cannot be shared by "
+                    + targetShard.sharding().ranks() + " ranks; every rank needs at least one");
+        }
+        this.targetSharding = targetShard == null ? null : targetShard.sharding();
+        this.shardRank = targetShard == null ? 0 : targetShard.rank();
+        for (SampleRef ref : this.source) {
             sourceByFile.put(rcsKey(ref), ref);
         }
-    }
-
-    /**
-     * Target crops then carry the stored pseudo-label as their label and the stored confidence as
-     * their mask, cropped and flipped with the image ({@code uda.pseudoLabels = precomputed}).
-     */
-    public void usePrecomputedPseudoLabels(PrecomputedPseudoLabels labels) {
-        this.precomputed = labels;
-    }
-
-    /**
-     * Data-parallel ranks draw target images only from their own shard of each epoch, so the ranks
-     * see disjoint target samples per epoch ({@link Sharding}: a seeded permutation per epoch cut
-     * into near-equal parts). One epoch is the iterations in which all ranks together draw as many
-     * images as the target set holds.
-     */
-    public void shardTargets(Sharding sharding, int rank) {
-        if (rank < 0 || rank >= sharding.ranks()) {
-            throw new IllegalArgumentException("rank " + rank + " is not in 0.." + (sharding.ranks() - 1));
-        }
-        if (target.size() < sharding.ranks()) {
-            throw new IllegalArgumentException(target.size() + " target images cannot be shared by "
-                    + sharding.ranks() + " ranks; every rank needs at least one");
-        }
-        this.targetSharding = sharding;
-        this.shardRank = rank;
     }
 
     /** The key under which class statistics name a sample: its label file (as DAFormer's JSONs do). */
@@ -164,7 +174,8 @@ public final class UdaDataSampler {
                 batch.add(targetTransform.apply(sample.get(), crop));
             } else {
                 PrecomputedPseudoLabels.Entry pseudo = readPseudo(ref);
-                batch.add(targetTransform.apply(sample.get().image(), pseudo.labels(), pseudo.confidence(), crop));
+                batch.add(targetTransform.applyWithStoredPseudoLabel(sample.get().image(), pseudo.labels(),
+                        pseudo.confidence(), crop));
             }
         }
         return batch;

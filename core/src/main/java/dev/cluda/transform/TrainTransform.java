@@ -92,16 +92,32 @@ public final class TrainTransform {
      * @param validMask row-major {@code (H, W)} 0/1 mask at the image size, or null
      */
     public TransformedSample apply(RgbImage image, LabelMap label, float[] validMask, RandomGenerator rng) {
+        return apply(image, label, validMask, null, rng);
+    }
+
+    /**
+     * A target image with its stored pseudo-label and teacher confidence ({@code cluda pseudo-labels}),
+     * which are cropped and flipped with the image; padded pixels get confidence 0.
+     *
+     * @param pseudoLabel train ids at the image size
+     * @param confidence row-major {@code (H, W)} max probabilities at the image size
+     */
+    public TransformedSample applyWithStoredPseudoLabel(RgbImage image, LabelMap pseudoLabel, float[] confidence,
+                                                        RandomGenerator rng) {
+        Objects.requireNonNull(confidence, "confidence");
+        return apply(image, pseudoLabel, null, confidence, rng);
+    }
+
+    private TransformedSample apply(RgbImage image, LabelMap label, float[] validMask, float[] confidence,
+                                    RandomGenerator rng) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(rng, "rng");
         if (label != null && (label.width() != image.width() || label.height() != image.height())) {
             throw new IllegalArgumentException("label is " + label.width() + "x" + label.height()
                     + " but the image is " + image.width() + "x" + image.height());
         }
-        if (validMask != null && validMask.length != image.width() * image.height()) {
-            throw new IllegalArgumentException("valid mask holds " + validMask.length + " values, expected "
-                    + image.width() + "*" + image.height());
-        }
+        requirePlane("valid mask", validMask, image);
+        requirePlane("confidence", confidence, image);
         int w = image.width();
         int h = image.height();
         if (resize != null) {
@@ -111,6 +127,8 @@ public final class TrainTransform {
                 label = label == null ? null : Resize.nearest(label, size.width(), size.height());
                 validMask = validMask == null ? null
                         : Resize.nearest(validMask, w, h, size.width(), size.height());
+                confidence = confidence == null ? null
+                        : Resize.nearest(confidence, w, h, size.width(), size.height());
                 w = size.width();
                 h = size.height();
             }
@@ -120,16 +138,26 @@ public final class TrainTransform {
         image = box.crop(image);
         label = label == null ? null : box.crop(label);
         validMask = validMask == null ? null : box.crop(validMask, w, h);
+        confidence = confidence == null ? null : box.crop(confidence, w, h);
 
         if (flip.draw(rng)) {
             image = Flip.horizontal(image);
             label = label == null ? null : Flip.horizontal(label);
             validMask = validMask == null ? null : Flip.horizontal(validMask, box.width(), box.height());
+            confidence = confidence == null ? null : Flip.horizontal(confidence, box.width(), box.height());
         }
 
         FloatImage normalized = pad.apply(normalize.apply(FloatImage.fromRgb(image)));
         LabelMap padLabel = label == null ? null : pad.apply(label);
         float[] padMask = validMask == null ? null : pad.applyToMask(validMask, box.width(), box.height());
-        return new TransformedSample(normalized, padLabel, padMask);
+        float[] padConfidence = confidence == null ? null : pad.applyToMask(confidence, box.width(), box.height());
+        return new TransformedSample(normalized, padLabel, padMask, padConfidence);
+    }
+
+    private static void requirePlane(String what, float[] plane, RgbImage image) {
+        if (plane != null && plane.length != image.width() * image.height()) {
+            throw new IllegalArgumentException(what + " holds " + plane.length + " values, expected "
+                    + image.width() + "*" + image.height());
+        }
     }
 }

@@ -12,17 +12,15 @@ import dev.cluda.loss.PixelContrastiveLoss;
 import dev.cluda.loss.PixelCrossEntropy;
 import dev.cluda.model.Bilinear;
 import dev.cluda.model.SegmentationModel;
-import dev.cluda.ndarray.Scalars;
-import dev.cluda.train.HostBatch;
 import dev.cluda.transform.ClassMix;
 import dev.cluda.transform.FloatImage;
 import dev.cluda.transform.MixMask;
 import dev.cluda.transform.PhotometricAugmentation;
 import dev.cluda.transform.TransformedSample;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -31,7 +29,7 @@ import java.util.SplittableRandom;
  * jitter and blur, mixed pass (weighted CE + confidence-weighted pixel contrast). Gradients are
  * left on the student's parameters; the caller averages them across ranks and applies the
  * optimizer. Every term is switchable, so source-only, DAFormer-style and CLUDA are
- * configurations of this one method.
+ * configurations of this one method ({@link #builder()}).
  */
 public final class CludaStep {
 
@@ -39,43 +37,26 @@ public final class CludaStep {
     public record Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive) {
     }
 
-    private final Terms terms;
     private final SegmentationModel student;
-    private final SegmentationModel teacher;
-    private final SegmentationModel imagenet;
-    private final EmaTeacher ema;
-    private final PseudoLabeler pseudoLabeler;
-    private final PseudoMargins margins;
-    private final PhotometricAugmentation photometric;
-    private final PixelContrastiveLoss sourceContrast;
-    private final PixelContrastiveLoss mixedContrast;
-    private final FeatureDistanceLoss featureDistance;
+    private final SelfTraining selfTraining;
+    private final FeatureDistance featureDistance;
+    private final Contrast sourceContrast;
+    private final Contrast mixedContrast;
+    private final long contrastStart;
+    private final int grid;
 
-    /**
-     * @param teacher the EMA teacher, or null when {@link Terms#uda()} is off
-     * @param imagenet the frozen initial encoder for the feature distance, or null when it is off
-     */
-    public CludaStep(Terms terms, SegmentationModel student, SegmentationModel teacher, SegmentationModel imagenet,
-                     EmaTeacher ema, PseudoLabeler pseudoLabeler, PseudoMargins margins,
-                     PhotometricAugmentation photometric, PixelContrastiveLoss sourceContrast,
-                     PixelContrastiveLoss mixedContrast, FeatureDistanceLoss featureDistance) {
-        if (terms.uda() && (teacher == null || ema == null || pseudoLabeler == null || photometric == null)) {
-            throw new IllegalArgumentException("UDA needs a teacher, an EMA rule, a pseudo-labeler and augmentation");
-        }
-        if (terms.featureDistance() && (imagenet == null || featureDistance == null)) {
-            throw new IllegalArgumentException("the feature distance needs the frozen ImageNet model and its loss");
-        }
-        this.terms = terms;
-        this.student = student;
-        this.teacher = teacher;
-        this.imagenet = imagenet;
-        this.ema = ema;
-        this.pseudoLabeler = pseudoLabeler;
-        this.margins = margins;
-        this.photometric = photometric;
-        this.sourceContrast = sourceContrast;
-        this.mixedContrast = mixedContrast;
-        this.featureDistance = featureDistance;
+    private CludaStep(Builder b) {
+        this.student = b.student;
+        this.selfTraining = b.selfTraining;
+        this.featureDistance = b.featureDistance;
+        this.sourceContrast = b.sourceContrast;
+        this.mixedContrast = b.mixedContrast;
+        this.contrastStart = b.contrastStart;
+        this.grid = b.grid;
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -83,132 +64,116 @@ public final class CludaStep {
      * the student's gradients hold the sum of all terms' gradients afterwards.
      *
      * @param source labelled source crops, normalised
-     * @param target unlabelled target crops of the same size (ignored without UDA)
+     * @param target unlabelled target crops of the same size (ignored without self-training)
      */
     public StepResult run(NDManager step, List<TransformedSample> source, List<TransformedSample> target, long t,
                           Randomness random) {
-        Map<String, Double> losses = new LinkedHashMap<>();
+        LossTerms losses = new LossTerms(t);
         ParameterStore ps = new ParameterStore(step, false);
+        boolean contrast = t >= contrastStart;
 
         // 1. EMA teacher (§2.1): updated before any forward pass; at t = 0 a copy of the student.
-        if (terms.uda()) {
-            ema.update(teacher, student, t);
+        if (selfTraining != null) {
+            selfTraining.ema().update(selfTraining.teacher(), student, t);
         }
 
         // 2-4. Source pass (§1 steps 2-4): CE, feature distance, source pixel contrast; one backward.
         NDArray xs = HostBatch.images(step, images(source));
         NDArray ys = HostBatch.labels(step, labels(source));
-        long h = ys.getShape().get(1);
-        long w = ys.getShape().get(2);
+        int h = (int) ys.getShape().get(1);
+        int w = (int) ys.getShape().get(2);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             SegmentationModel.Output out = student.forwardAll(ps, xs, true);
-            NDArray total = record(losses, "ce_source", t,
-                    PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), ys));
-            if (terms.featureDistance()) {
-                NDArray frozen = imagenet.lastStageFeature(ps, xs, false).stopGradient();
-                total = total.add(record(losses, "fd", t, featureDistance.compute(out.lastStage(), frozen, ys)));
+            NDArray total = losses.add("ce_source", PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), ys));
+            if (featureDistance != null) {
+                NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, xs, false).stopGradient();
+                total = total.add(losses.add("fd", featureDistance.loss().compute(out.lastStage(), frozen, ys)));
             }
-            if (terms.sourceContrast() && t >= terms.contrastStart()) {
-                NDArray cl = sourceContrast.compute(grid(out.fused()), Bilinear.nearest(ys, terms.grid(), terms.grid()));
-                total = total.add(Scalars.mul(record(losses, "cl_source", t, cl), terms.sourceContrastWeight()));
+            if (sourceContrast != null && contrast) {
+                NDArray cl = sourceContrast.loss().compute(onGrid(out.fused()), Bilinear.nearest(ys, grid, grid), null,
+                        null, random.contrastive());
+                total = total.add(losses.add("cl_source", cl, sourceContrast.weight()));
             }
             gc.backward(total);
         }
-        if (!terms.uda()) {
-            return new StepResult(withTotal(losses), Double.NaN, Double.NaN);
+        if (selfTraining == null) {
+            return losses.result(Double.NaN, Double.NaN);
         }
 
-        // 5. Pseudo-labels (§2.2-2.3): teacher without dropout, BatchNorm in batch mode as released;
-        //    or stored ones (uda.pseudoLabels = precomputed), which the target crops carry.
-        PseudoLabels pseudo;
-        if (target.get(0).label() == null) {
-            NDArray xt = HostBatch.images(step, images(target));
-            teacher.setDropoutEnabled(false);
-            NDArray teacherLogits = teacher.forward(ps, new ai.djl.ndarray.NDList(xt), terms.teacherBatchStats()).get(0);
-            pseudo = pseudoLabeler.label(Bilinear.resize(teacherLogits, h, w, false).stopGradient(), margins);
-        } else {
-            NDArray confidence = HostBatch.planes(step, target.stream().map(TransformedSample::validMask).toList(),
-                    (int) h, (int) w);
-            pseudo = pseudoLabeler.fromProbabilities(confidence, HostBatch.labels(step, labels(target)),
-                    margins.validityMask(step, (int) w, (int) h));
-        }
-        float[] q = pseudo.confidence();
+        // 5. Pseudo-labels (§2.2-2.3) from the online teacher or stored ones.
+        PseudoLabels pseudo = selfTraining.pseudoLabels().label(step, ps, target, h, w);
 
         // 6. ClassMix per image (§2.4, §13), then colour jitter and blur on the mixed images (§2.5).
-        double uJitter = random.photometric().nextDouble();
-        double uBlur = terms.blur() ? random.photometric().nextDouble() : 0;
-        List<FloatImage> mixedImages = new ArrayList<>();
-        List<LabelMap> mixedLabels = new ArrayList<>();
-        List<float[]> mixedWeights = new ArrayList<>();
-        List<float[]> sourceMasks = new ArrayList<>();
-        float[] weights = pseudo.weights().toFloatArray();
-        int plane = (int) (h * w);
-        for (int b = 0; b < source.size(); b++) {
-            MixMask mask = ClassMix.classMask(source.get(b).label(), random.classMix());
-            float[] targetWeight = java.util.Arrays.copyOfRange(weights, b * plane, (b + 1) * plane);
-            ClassMix.Mixed mixed = ClassMix.mix(mask, source.get(b).image(), source.get(b).label(),
-                    target.get(b).image(), HostBatch.labelMap(pseudo.labels(), b), targetWeight);
-            mixedImages.add(photometric.apply(mixed.image(), uJitter, uBlur, random.photometric()));
-            mixedLabels.add(mixed.label());
-            mixedWeights.add(mixed.weight());
-            sourceMasks.add(mask.values());
-        }
+        MixedBatch mixed = mix(step, source, target, pseudo, random, h, w);
 
         // 7. Mixed pass: pseudo-weighted CE and confidence-weighted pixel contrast (§5.6); one backward.
-        NDArray xm = HostBatch.images(step, mixedImages);
-        NDArray ym = HostBatch.labels(step, mixedLabels);
-        NDArray wm = HostBatch.planes(step, mixedWeights, (int) h, (int) w);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            SegmentationModel.Output out = student.forwardAll(ps, xm, true);
-            NDArray total = record(losses, "ce_mixed", t,
-                    PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), ym, wm));
-            if (terms.mixedContrast() && t >= terms.contrastStart()) {
-                int g = terms.grid();
-                NDArray pi = Bilinear.resize(wm.expandDims(1), g, g, true).squeeze(1);
-                // Source pixels are where ClassMix pasted (mask 1); the loss's domain codes are 0/1.
-                NDArray isSource = HostBatch.planes(step, sourceMasks, (int) h, (int) w);
-                // domain = 1 - isSource, since PixelContrastiveLoss.SOURCE = 0 and TARGET = 1
-                NDArray domains = Bilinear.nearest(isSource, g, g).neg().add(1).toType(DataType.INT32, false);
-                NDArray cl = mixedContrast.compute(grid(out.fused()), Bilinear.nearest(ym, g, g), pi, domains,
-                        random.contrastive());
-                total = total.add(Scalars.mul(record(losses, "cl_mixed", t, cl), terms.mixedContrastWeight()));
+            SegmentationModel.Output out = student.forwardAll(ps, mixed.images(), true);
+            NDArray total = losses.add("ce_mixed",
+                    PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), mixed.labels(), mixed.weights()));
+            if (mixedContrast != null && contrast) {
+                NDArray pi = Bilinear.resize(mixed.weights().expandDims(1), grid, grid, true).squeeze(1);
+                NDArray cl = mixedContrast.loss().compute(onGrid(out.fused()), Bilinear.nearest(mixed.labels(), grid, grid),
+                        pi, mixed.domainsOnGrid(grid), random.contrastive());
+                total = total.add(losses.add("cl_mixed", cl, mixedContrast.weight()));
             }
             gc.backward(total);
         }
-        double meanQ = 0;
-        for (float v : q) {
-            meanQ += v / q.length;
+        return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));
+    }
+
+    /**
+     * The mixed images of §2.4-2.5: per image a ClassMix mask from the source label, the pasted
+     * image, label and pseudo-label weight, then colour jitter and blur with one draw per batch.
+     */
+    private MixedBatch mix(NDManager step, List<TransformedSample> source, List<TransformedSample> target,
+                           PseudoLabels pseudo, Randomness random, int h, int w) {
+        double uJitter = random.photometric().nextDouble();
+        double uBlur = selfTraining.blur() ? random.photometric().nextDouble() : 0;
+        List<FloatImage> images = new ArrayList<>();
+        List<LabelMap> labels = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>();
+        List<float[]> sourceMasks = new ArrayList<>();
+        float[] targetWeights = pseudo.weights().toFloatArray();
+        int plane = h * w;
+        for (int b = 0; b < source.size(); b++) {
+            MixMask mask = ClassMix.classMask(source.get(b).label(), random.classMix());
+            ClassMix.Mixed m = ClassMix.mix(mask, source.get(b).image(), source.get(b).label(), target.get(b).image(),
+                    HostBatch.labelMap(pseudo.labels(), b),
+                    Arrays.copyOfRange(targetWeights, b * plane, (b + 1) * plane));
+            images.add(selfTraining.photometric().apply(m.image(), uJitter, uBlur, random.photometric()));
+            labels.add(m.label());
+            weights.add(m.weight());
+            sourceMasks.add(mask.values());
         }
-        return new StepResult(withTotal(losses), pseudo.meanMaxProbability(), meanQ);
+        return new MixedBatch(HostBatch.images(step, images), HostBatch.labels(step, labels),
+                HostBatch.planes(step, weights, h, w), HostBatch.planes(step, sourceMasks, h, w));
+    }
+
+    /**
+     * A mixed batch on the step's manager.
+     *
+     * @param sourceMask 1 where ClassMix pasted source pixels, {@code (B, H, W)}
+     */
+    private record MixedBatch(NDArray images, NDArray labels, NDArray weights, NDArray sourceMask) {
+
+        /** Domain codes on the contrastive grid: {@link PixelContrastiveLoss#SOURCE} = 0 where pasted, else 1. */
+        NDArray domainsOnGrid(int grid) {
+            return Bilinear.nearest(sourceMask, grid, grid).neg().add(1).toType(DataType.INT32, false);
+        }
     }
 
     /** Fused features on the dense contrastive grid, L2-normalised per pixel (§5.1-5.2: align_corners = True). */
-    private NDArray grid(NDArray fused) {
-        return PixelContrastiveLoss.l2NormalizePerPixel(Bilinear.resize(fused, terms.grid(), terms.grid(), true));
+    private NDArray onGrid(NDArray fused) {
+        return PixelContrastiveLoss.l2NormalizePerPixel(Bilinear.resize(fused, grid, grid, true));
     }
 
-    private static NDArray record(Map<String, Double> losses, String name, long t, NDArray value) {
-        double v = value.getFloat();
-        if (!Double.isFinite(v)) {
-            throw new NonFiniteLossException(name, t, v);
+    private static double mean(float[] values) {
+        double mean = 0;
+        for (float v : values) {
+            mean += v / values.length;
         }
-        losses.put(name, v);
-        return value;
-    }
-
-    private Map<String, Double> withTotal(Map<String, Double> losses) {
-        double total = 0;
-        for (Map.Entry<String, Double> e : losses.entrySet()) {
-            double weight = switch (e.getKey()) {
-                case "cl_source" -> terms.sourceContrastWeight();
-                case "cl_mixed" -> terms.mixedContrastWeight();
-                default -> 1;
-            };
-            total += weight * e.getValue();
-        }
-        Map<String, Double> out = new LinkedHashMap<>(losses);
-        out.put("total", total);
-        return out;
+        return mean;
     }
 
     private static List<FloatImage> images(List<TransformedSample> samples) {
@@ -219,24 +184,105 @@ public final class CludaStep {
         return samples.stream().map(TransformedSample::label).toList();
     }
 
-    /**
-     * Which terms of the iteration run.
-     *
-     * @param uda EMA teacher, pseudo-labels, ClassMix and the mixed pass (off: supervised source only)
-     * @param contrastStart first iteration with the contrastive terms on
-     * @param grid side of the dense contrastive grid (§5.2)
-     */
-    public record Terms(boolean uda, boolean featureDistance, boolean sourceContrast, boolean mixedContrast,
-                        double sourceContrastWeight, double mixedContrastWeight, long contrastStart, int grid,
-                        boolean teacherBatchStats, boolean blur) {
+    /** The self-training half of §1 (steps 1 and 5-7): teacher, EMA rule, pseudo-labels, augmentation of mixed images. */
+    private record SelfTraining(SegmentationModel teacher, EmaTeacher ema, PseudoLabelSource pseudoLabels,
+                                PhotometricAugmentation photometric, boolean blur) {
+    }
 
-        public Terms {
-            if (mixedContrast && !uda) {
-                throw new IllegalArgumentException("the mixed contrastive loss needs UDA (uda.enabled = true)");
+    private record FeatureDistance(SegmentationModel imagenet, FeatureDistanceLoss loss) {
+    }
+
+    private record Contrast(PixelContrastiveLoss loss, double weight) {
+    }
+
+    /**
+     * Builds a step. Only the student is required: that alone is supervised source training.
+     * {@link #optSelfTraining} adds the teacher and the mixed pass (DAFormer-style), the
+     * {@code opt*Contrast} calls add CLUDA's terms.
+     */
+    public static final class Builder {
+        private SegmentationModel student;
+        private SelfTraining selfTraining;
+        private FeatureDistance featureDistance;
+        private Contrast sourceContrast;
+        private Contrast mixedContrast;
+        private long contrastStart;
+        private int grid = 33;
+
+        private Builder() {
+        }
+
+        /** The trained network; its gradients hold the iteration's sum afterwards. */
+        public Builder setStudent(SegmentationModel student) {
+            this.student = Objects.requireNonNull(student, "student");
+            return this;
+        }
+
+        /**
+         * Self-training (§2): the EMA teacher (frozen copy of the student), the source of target
+         * pseudo-labels, and the colour jitter / blur of mixed images ({@code blur} draws the
+         * blur's coin too).
+         */
+        public Builder optSelfTraining(SegmentationModel teacher, EmaTeacher ema, PseudoLabelSource pseudoLabels,
+                                       PhotometricAugmentation photometric, boolean blur) {
+            this.selfTraining = new SelfTraining(Objects.requireNonNull(teacher, "teacher"),
+                    Objects.requireNonNull(ema, "ema"), Objects.requireNonNull(pseudoLabels, "pseudoLabels"),
+                    Objects.requireNonNull(photometric, "photometric"), blur);
+            return this;
+        }
+
+        /** The ImageNet feature distance (§4) against the frozen initial model {@code imagenet}. */
+        public Builder optFeatureDistance(SegmentationModel imagenet, FeatureDistanceLoss loss) {
+            this.featureDistance = new FeatureDistance(Objects.requireNonNull(imagenet, "imagenet"),
+                    Objects.requireNonNull(loss, "loss"));
+            return this;
+        }
+
+        /** Pixel contrast on the source pass (§5), added with {@code weight}. */
+        public Builder optSourceContrast(PixelContrastiveLoss loss, double weight) {
+            this.sourceContrast = new Contrast(Objects.requireNonNull(loss, "loss"), checkWeight(weight));
+            return this;
+        }
+
+        /** Confidence-weighted pixel contrast on the mixed pass (§5.6), added with {@code weight}; needs self-training. */
+        public Builder optMixedContrast(PixelContrastiveLoss loss, double weight) {
+            this.mixedContrast = new Contrast(Objects.requireNonNull(loss, "loss"), checkWeight(weight));
+            return this;
+        }
+
+        /** First iteration with the contrastive terms on (default 0). */
+        public Builder optContrastStart(long iteration) {
+            if (iteration < 0) {
+                throw new IllegalArgumentException("contrastive start must be >= 0, got " + iteration);
             }
+            this.contrastStart = iteration;
+            return this;
+        }
+
+        /** Side of the dense contrastive grid (§5.2; default 33). */
+        public Builder optGrid(int grid) {
             if (grid < 2) {
                 throw new IllegalArgumentException("contrastive grid must be at least 2, got " + grid);
             }
+            this.grid = grid;
+            return this;
+        }
+
+        public CludaStep build() {
+            if (student == null) {
+                throw new IllegalStateException("a CLUDA step needs a student: call setStudent");
+            }
+            if (mixedContrast != null && selfTraining == null) {
+                throw new IllegalArgumentException("the mixed contrastive loss needs self-training (uda.enabled = true)");
+            }
+            return new CludaStep(this);
+        }
+
+        private static double checkWeight(double weight) {
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("a loss weight must be finite and >= 0, got " + weight);
+            }
+            return weight;
         }
     }
 }

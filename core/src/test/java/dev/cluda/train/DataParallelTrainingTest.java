@@ -1,5 +1,11 @@
 package dev.cluda.train;
 
+import dev.cluda.parallel.Ranks;
+import dev.cluda.parallel.GradientScope;
+import dev.cluda.parallel.ShardedEvaluation;
+import dev.cluda.parallel.BatchNormStatistics;
+import dev.cluda.parallel.GradientBuffer;
+import dev.cluda.parallel.DataParallel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +63,7 @@ class DataParallelTrainingTest {
         TrainingData.prepare(config, store, null, m -> { }); // generates the benchmark once, before the ranks
         runs = Ranks.run(2, 120, c -> {
             DataParallel parallel = new DataParallel(c);
-            TrainingData data = TrainingData.prepare(config, store, null, m -> { });
+            TrainingData data = TrainingData.prepare(config, store, null, c.rank(), c.size(), m -> { });
             RankRun run = new RankRun(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
                     new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), null, null);
             try (NDManager root = NDManager.newBaseManager();
@@ -87,10 +93,11 @@ class DataParallelTrainingTest {
                             + DataParallel.checksum(session.teacher()));
                 }
                 SegmentationEvaluator evaluator = new SegmentationEvaluator(config.eval().size());
-                EvalResult distributed = ShardedEvaluation.evaluate(parallel, evaluator, session.student(), data,
-                        root, ITERS);
+                EvalResult distributed = ShardedEvaluation.evaluate(parallel, evaluator, session.student(),
+                        data.evalSamples(), data.evalLoader(), root, ITERS);
                 EvalResult single = c.rank() == 0 ? ShardedEvaluation.evaluate(
-                        new DataParallel(new SingleRankCollective()), evaluator, session.student(), data, root, ITERS)
+                        new DataParallel(new SingleRankCollective()), evaluator, session.student(), data.evalSamples(),
+                        data.evalLoader(), root, ITERS)
                         : null;
                 return new RankRun(run.own(), run.averaged(), run.bnBefore(), run.bnAfter(), run.weights(),
                         run.checksums(), run.times(), distributed, single);
@@ -114,8 +121,7 @@ class DataParallelTrainingTest {
                 byName.put(p.getKey(), p.getValue());
             }
             for (Parameter p : byName.values()) {
-                float[] v = new float[Math.toIntExact(p.getArray().size())];
-                HostCopy.read(p.getArray(), v, 0);
+                float[] v = p.getArray().toFloatArray();
                 parts.add(v);
                 n += v.length;
             }

@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import dev.cluda.rundir.CheckpointStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -169,13 +169,10 @@ class UdaDataSamplerTest {
     }
 
     @Test
-    void shardTargets_twoRanks_drawFromDisjointShardsThatCoverTheEpoch() throws IOException {
+    void prepare_twoRanks_drawFromDisjointShardsThatCoverTheEpoch() throws IOException {
         CludaConfig config = TinyExperiment.config(dir.resolve("shards"));
-        UdaDataSampler rank0 = TrainingData.prepare(config, new dev.cluda.io.LocalFileStore(), null, m -> { }).sampler();
-        UdaDataSampler rank1 = TrainingData.prepare(config, new dev.cluda.io.LocalFileStore(), null, m -> { }).sampler();
-        dev.cluda.data.Sharding sharding = new dev.cluda.data.Sharding(7, 2);
-        rank0.shardTargets(sharding, 0);
-        rank1.shardTargets(sharding, 1);
+        UdaDataSampler rank0 = TrainingData.prepare(config, STORE, null, 0, 2, m -> { }).sampler();
+        UdaDataSampler rank1 = TrainingData.prepare(config, STORE, null, 1, 2, m -> { }).sampler();
         // 4 target images, batch 1, 2 ranks: iterations 0 and 1 are epoch 0, iteration 2 epoch 1
         var a = rank0.targetPool(1, 0);
         var b = rank1.targetPool(1, 0);
@@ -188,6 +185,6 @@ class UdaDataSamplerTest {
         assertEquals(a, rank0.targetPool(1, 1), "same epoch, same shard");
         assertEquals(4, rank0.targetSize());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> rank0.shardTargets(new dev.cluda.data.Sharding(7, 5), 0));
+                () -> TrainingData.prepare(config, STORE, null, 0, 5, m -> { }));
     }
 }

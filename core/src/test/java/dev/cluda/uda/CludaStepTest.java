@@ -17,9 +17,9 @@ import dev.cluda.loss.FeatureDistanceLoss;
 import dev.cluda.loss.PixelContrastiveLoss;
 import dev.cluda.model.ModelSpec;
 import dev.cluda.model.SegmentationModel;
-import dev.cluda.train.GradMode;
-import dev.cluda.train.GroupedAdamW;
-import dev.cluda.train.LearningRateSchedule;
+import dev.cluda.ndarray.GradMode;
+import dev.cluda.optim.GroupedAdamW;
+import dev.cluda.optim.LearningRateSchedule;
 import dev.cluda.transform.FloatImage;
 import dev.cluda.transform.Normalize;
 import dev.cluda.transform.PhotometricAugmentation;
@@ -86,10 +86,7 @@ class CludaStepTest {
 
     @Test
     void run_beforeContrastStart_skipsBothContrastiveTerms() {
-        CludaStep step = new CludaStep(terms(true, false, true, true, 5), student, teacher, imagenet,
-                new EmaTeacher(0.999), new PseudoLabeler(0.968), PseudoMargins.none(),
-                new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2),
-                PixelContrastiveLoss.builder().build(), PixelContrastiveLoss.builder().build(), null);
+        CludaStep step = builder(true, false, true, true, 5, PixelContrastiveLoss.builder().build()).build();
         try (NDManager sub = root.newSubManager()) {
             assertEquals(Set.of("ce_source", "ce_mixed", "total"),
                     step.run(sub, batch(1, true), batch(2, false), 4, randomness(4)).losses().keySet());
@@ -140,13 +137,11 @@ class CludaStepTest {
         StepResult withCl;
         StepResult withoutCl;
         try (NDManager sub = root.newSubManager()) {
-            withCl = new CludaStep(terms(false, false, true, false), student, null, null, null, null,
-                    PseudoMargins.none(), null, PixelContrastiveLoss.builder().build(), null, null)
+            withCl = builder(false, false, true, false, 0, PixelContrastiveLoss.builder().build()).build()
                     .run(sub, batch(1, true), List.of(), 0, randomness(0));
         }
         try (NDManager sub = root.newSubManager()) {
-            withoutCl = new CludaStep(terms(false, false, false, false), student, null, null, null, null,
-                    PseudoMargins.none(), null, null, null, null)
+            withoutCl = builder(false, false, false, false, 0, null).build()
                     .run(sub, batch(1, true), List.of(), 0, randomness(0));
         }
         assertEquals(Set.of("ce_source", "cl_source", "total"), withCl.losses().keySet());
@@ -169,6 +164,62 @@ class CludaStepTest {
         assertEquals("ce_source", e.term());
         assertEquals(17, e.iteration());
         assertTrue(e.getMessage().contains("'ce_source'") && e.getMessage().contains("iteration 17"), e.getMessage());
+    }
+
+    /**
+     * The per-class anchor cap (the documented answer to GPU memory) on both contrastive terms:
+     * the source term draws its kept anchors too, and a cap of one anchor per class changes both
+     * terms against the uncapped step on the same inputs.
+     */
+    @Test
+    void run_anchorCapOnBothContrastiveTerms_runsAndChangesTheContrastiveTerms() {
+        PixelContrastiveLoss capped = PixelContrastiveLoss.builder().optMaxAnchorsPerClass(1).build();
+        Map<String, Double> withCap;
+        Map<String, Double> without;
+        try (NDManager sub = root.newSubManager()) {
+            withCap = builder(true, false, true, true, 0, capped).build()
+                    .run(sub, batch(1, true), batch(2, false), 0, randomness(0)).losses();
+        }
+        tearDown();
+        setUp(); // the same initial models again
+        try (NDManager sub = root.newSubManager()) {
+            without = step(true, false, true, true).run(sub, batch(1, true), batch(2, false), 0, randomness(0))
+                    .losses();
+        }
+        assertEquals(Set.of("ce_source", "cl_source", "ce_mixed", "cl_mixed", "total"), withCap.keySet());
+        withCap.forEach((k, v) -> assertTrue(Double.isFinite(v), k + " = " + v));
+        assertEquals(without.get("ce_source"), withCap.get("ce_source"), "the cap touches only the contrastive terms");
+        assertTrue(Math.abs(withCap.get("cl_source") - without.get("cl_source")) > 1e-6,
+                "one anchor per class must change the source term: " + withCap + " vs " + without);
+    }
+
+    @Test
+    void build_mixedContrastWithoutSelfTraining_isRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder(false, false, false, true, 0, PixelContrastiveLoss.builder().build()).build());
+        assertTrue(e.getMessage().contains("self-training"), e.getMessage());
+    }
+
+    @Test
+    void run_storedPseudoLabels_useTheCropsLabelsAndConfidence() {
+        List<TransformedSample> target = new ArrayList<>();
+        for (TransformedSample s : batch(2, true)) {
+            float[] confidence = new float[SIZE * SIZE];
+            java.util.Arrays.fill(confidence, 0.99f);
+            java.util.Arrays.fill(confidence, 0, SIZE * SIZE / 4, 0.5f); // a quarter below the 0.968 threshold
+            target.add(new TransformedSample(s.image(), s.label(), null, confidence));
+        }
+        CludaStep step = CludaStep.builder().setStudent(student).optGrid(9)
+                .optSelfTraining(teacher, new EmaTeacher(0.999),
+                        PseudoLabelSource.stored(new PseudoLabeler(0.968), PseudoMargins.none()),
+                        new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2), true)
+                .build();
+        StepResult r;
+        try (NDManager sub = root.newSubManager()) {
+            r = step.run(sub, batch(1, true), target, 0, randomness(0));
+        }
+        assertEquals(0.75, r.pseudoWeight(), 1e-6, "q = share of pixels at or above the threshold");
+        assertEquals(0.25 * 0.5 + 0.75 * 0.99, r.pseudoConfidence(), 1e-6, "mean of the stored max probabilities");
     }
 
     /**
@@ -221,19 +272,28 @@ class CludaStepTest {
     }
 
     private CludaStep step(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
-        return new CludaStep(terms(uda, fd, sourceCl, mixedCl), student, teacher, imagenet,
-                new EmaTeacher(0.999), new PseudoLabeler(0.968), PseudoMargins.none(),
-                new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2),
-                PixelContrastiveLoss.builder().build(), PixelContrastiveLoss.builder().build(),
-                FeatureDistanceLoss.builder().optLambda(0.005f).optMinRatio(0.75f).build());
+        return builder(uda, fd, sourceCl, mixedCl, 0, PixelContrastiveLoss.builder().build()).build();
     }
 
-    private static CludaStep.Terms terms(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
-        return terms(uda, fd, sourceCl, mixedCl, 0);
-    }
-
-    private static CludaStep.Terms terms(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl, long clStart) {
-        return new CludaStep.Terms(uda, fd, sourceCl, mixedCl, SOURCE_CL_WEIGHT, MIXED_CL_WEIGHT, clStart, 9, true, true);
+    /** The step of the tests: grid 9, teacher in batch-statistics mode, blur on, as the Trainer builds it. */
+    private CludaStep.Builder builder(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl, long clStart,
+                                      PixelContrastiveLoss contrast) {
+        CludaStep.Builder b = CludaStep.builder().setStudent(student).optGrid(9).optContrastStart(clStart);
+        if (uda) {
+            b.optSelfTraining(teacher, new EmaTeacher(0.999),
+                    PseudoLabelSource.onlineTeacher(teacher, new PseudoLabeler(0.968), PseudoMargins.none(), true),
+                    new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2), true);
+        }
+        if (fd) {
+            b.optFeatureDistance(imagenet, FeatureDistanceLoss.builder().optLambda(0.005f).optMinRatio(0.75f).build());
+        }
+        if (sourceCl) {
+            b.optSourceContrast(contrast, SOURCE_CL_WEIGHT);
+        }
+        if (mixedCl) {
+            b.optMixedContrast(contrast, MIXED_CL_WEIGHT);
+        }
+        return b;
     }
 
     private static CludaStep.Randomness randomness(long t) {

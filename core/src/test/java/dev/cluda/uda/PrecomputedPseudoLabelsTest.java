@@ -81,7 +81,7 @@ class PrecomputedPseudoLabelsTest {
                 "uda.pseudoLabelDir=" + pseudo, "uda.pseudoMargins.top=0", "uda.pseudoMargins.bottom=0");
         TrainingData data = TrainingData.prepare(config, store, null, line -> { });
         try (NDManager root = NDManager.newBaseManager();
-             TrainingSession session = TrainingSession.open(config, data, root, 0, line -> { })) {
+             TrainingSession session = TrainingSession.open(config, data, root, dev.cluda.train.Rank.alone().parallel(), line -> { })) {
             StepResult r = session.iterate(0);
             // every stored pixel has confidence 255/255 >= 0.968: q = 1 for every image
             assertEquals(1.0, r.pseudoConfidence(), 1e-6);

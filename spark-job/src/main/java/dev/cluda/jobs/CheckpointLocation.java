@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.config.Settings;
 import dev.cluda.io.FileStore;
-import dev.cluda.train.CheckpointStore;
+import dev.cluda.rundir.CheckpointStore;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;

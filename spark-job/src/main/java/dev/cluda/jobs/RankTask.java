@@ -5,7 +5,7 @@ import dev.cluda.comm.TcpRingCollective;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.io.FileStore;
-import dev.cluda.train.DataParallel;
+import dev.cluda.parallel.DataParallel;
 import dev.cluda.train.DistributedOptions;
 import dev.cluda.train.Trainer;
 import dev.cluda.train.TrainingData;

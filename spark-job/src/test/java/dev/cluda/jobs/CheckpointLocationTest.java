@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cluda.config.Settings;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
-import dev.cluda.train.CheckpointStore;
+import dev.cluda.rundir.CheckpointStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;

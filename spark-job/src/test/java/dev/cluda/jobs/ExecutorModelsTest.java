@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDManager;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.model.SegmentationModel;
-import dev.cluda.train.GradMode;
+import dev.cluda.ndarray.GradMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

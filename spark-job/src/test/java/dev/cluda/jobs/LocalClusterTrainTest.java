@@ -1,5 +1,6 @@
 package dev.cluda.jobs;
 
+import dev.cluda.parallel.Ranks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -19,7 +19,7 @@ import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.model.SegmentationModel;
-import dev.cluda.train.GradMode;
+import dev.cluda.ndarray.GradMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
