@@ -1,6 +1,8 @@
 /**
- * The self-training building blocks of DACS/DAFormer/HRDA/CLUDA: the EMA teacher (reference
- * §2.1), pseudo-labels with their confidence weight and ignored margins (§2.2, §2.3, §13) and
- * rare-class sampling of source images (§3).
+ * Unsupervised domain adaptation by self-training with pixel contrast: the CLUDA iteration
+ * ({@link dev.cluda.uda.CludaStep}, reference §1, one method in phases) and its building blocks:
+ * the EMA teacher (§2.1), pseudo-labels with their per-image confidence weight and ignored
+ * margins (§2.2, §2.3, §13), online or stored ({@link dev.cluda.uda.PseudoLabelSource}),
+ * rare-class sampling of source images and its statistics (§3).
  */
 package dev.cluda.uda;

@@ -6,7 +6,8 @@ import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.io.FileStore;
 import dev.cluda.parallel.DataParallel;
-import dev.cluda.train.DistributedOptions;
+import dev.cluda.config.DistributedConfig;
+import dev.cluda.train.Rank;
 import dev.cluda.train.Trainer;
 import dev.cluda.train.TrainingData;
 import java.io.IOException;
@@ -14,9 +15,6 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
@@ -31,7 +29,7 @@ import scala.runtime.AbstractFunction1;
  * rank. Rank 0 prepares the data first (it may generate the synthetic benchmark and writes the
  * rare-class statistics), the others after a barrier; then every rank opens a server socket,
  * exchanges {@code host:port} with {@code BarrierTaskContext.allGather}, joins the TCP ring and
- * runs {@link Trainer#runRank} on the task's GPU or the CPU. A retried stage (attempt > 0)
+ * runs {@link Trainer#run(TrainingData, Rank, boolean)} on the task's GPU or the CPU. A retried stage (attempt > 0)
  * resumes from the latest complete checkpoint.
  */
 final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankSummary>> implements Serializable {
@@ -65,8 +63,8 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
         int attempt = ctx.stageAttemptNumber();
-        CludaConfig config = parse(configText);
-        DistributedOptions options = DistributedOptions.from(config);
+        CludaConfig config = CludaConfig.from(ConfigLoader.parse(configText, "the driver's configuration"));
+        DistributedConfig options = config.distributed();
         FileStore store = hadoop.store();
         int[] checks = new int[1];
         Trainer.Listener listener = new Trainer.Listener() {
@@ -82,11 +80,12 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
         };
         TrainingData data = null;
         if (rank == 0) {
-            data = TrainingData.prepare(config, store, store.resolve(runDir, "rcs"), listener::message);
+            data = TrainingData.prepare(config, store, store.resolve(runDir, "rcs"), rank, config.ranks(),
+                    listener::message);
         }
         ctx.barrier();
         if (rank != 0) {
-            data = TrainingData.prepare(config, store, null, listener::message);
+            data = TrainingData.prepare(config, store, null, rank, config.ranks(), listener::message);
         }
         Device device = DeviceAssignment.forTask(ctx.resourcesJMap());
         String host = localHost();
@@ -104,7 +103,7 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
         try (TcpRingCollective ring = TcpRingCollective.connect(rank, server, addresses, options.timeout(),
                 options.compression())) {
             Trainer.Outcome outcome = new Trainer(config, store, runDir, listener)
-                    .runRank(new DataParallel(ring), data, attempt, resume || attempt > 0, device);
+                    .run(data, new Rank(new DataParallel(ring), attempt, device), resume || attempt > 0);
             return new RankSummary(rank, attempt, outcome.resumedFrom(), outcome.iterations(),
                     outcome.lastEval() == null ? Double.NaN : outcome.lastEval().mIoU(),
                     SparkEnv.get().executorId(), address, device.toString(),
@@ -122,16 +121,5 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<RankS
             return ip.trim();
         }
         return SparkEnv.get().blockManager().blockManagerId().host();
-    }
-
-    /** The rendered configuration back as records (ConfigLoader reads files only). */
-    static CludaConfig parse(String text) throws IOException {
-        Path file = Files.createTempFile("cluda-rank-", ".conf");
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-            return CludaConfig.from(ConfigLoader.load(file.toFile(), List.of()));
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 }
