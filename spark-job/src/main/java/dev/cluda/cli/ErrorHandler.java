@@ -16,9 +16,9 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Maps a failed command to the exit codes a scheduler acts on. A {@link UserError} anywhere in
- * the cause chain (through {@code UncheckedIOException}, a Spark job's {@code SparkException},
- * {@code ExecutionException} or {@code CompletionException}) is one line on stderr and
+ * Maps a failed command to the exit codes a scheduler acts on. A {@link UserError} or a missing
+ * file anywhere in the cause chain (through {@code UncheckedIOException}, a Spark job's
+ * {@code SparkException}, {@code ExecutionException} or {@code CompletionException}) is one line on stderr and
  * {@link #USER_ERROR}; any other {@link IOException} in the chain is {@link #RETRYABLE_IO} with
  * its stack trace; anything else is a bug: {@link #INTERNAL} with the full stack trace. Every line
  * goes through a {@link Redaction}, so S3 keys never reach the terminal.
