@@ -1,10 +1,12 @@
 package dev.cluda.config;
 
+import dev.cluda.error.UserError;
+
 /**
  * A configuration mistake: an unknown key, a value of the wrong type or out of range. The
  * message names the key and the file (and line) it came from, and what was expected.
  */
-public final class ConfigError extends IllegalArgumentException {
+public final class ConfigError extends IllegalArgumentException implements UserError {
 
     private static final long serialVersionUID = 1L;
 

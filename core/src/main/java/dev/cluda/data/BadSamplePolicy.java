@@ -1,5 +1,6 @@
 package dev.cluda.data;
 
+import dev.cluda.error.UserInputException;
 import java.util.Locale;
 
 /**
@@ -34,6 +35,6 @@ public enum BadSamplePolicy {
                 return policy;
             }
         }
-        throw new IllegalArgumentException(CONFIG_KEY + " must be 'fail' or 'skip', got '" + value + "'");
+        throw new UserInputException(CONFIG_KEY + " must be 'fail' or 'skip', got '" + value + "'");
     }
 }

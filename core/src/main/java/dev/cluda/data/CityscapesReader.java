@@ -1,5 +1,6 @@
 package dev.cluda.data;
 
+import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ public final class CityscapesReader extends PairedDatasetReader {
     @Override
     public DatasetIndex scan(FileStore store, String root, String split) throws IOException {
         if (split == null || split.isBlank() || split.contains("/")) {
-            throw new IllegalArgumentException("Cityscapes needs a split directory name such as train or val, got '"
+            throw new UserInputException("Cityscapes needs a split directory name such as train or val, got '"
                     + split + "'");
         }
         return super.scan(store, root, split);

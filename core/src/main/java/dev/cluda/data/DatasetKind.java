@@ -1,5 +1,6 @@
 package dev.cluda.data;
 
+import dev.cluda.error.UserInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -42,7 +43,7 @@ public enum DatasetKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown dataset '" + value + "'; accepted values: "
+        throw new UserInputException("unknown dataset '" + value + "'; accepted values: "
                 + Arrays.stream(values()).map(DatasetKind::configName).collect(Collectors.joining(", ")));
     }
 }

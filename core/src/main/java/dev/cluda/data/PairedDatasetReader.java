@@ -1,5 +1,6 @@
 package dev.cluda.data;
 
+import dev.cluda.error.InvalidFileException;
 import dev.cluda.io.FileStore;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -73,7 +74,7 @@ public abstract class PairedDatasetReader implements DatasetReader {
         String images = imageDir(store, root, split);
         String labels = labelDir(store, root, split);
         if (!store.exists(images)) {
-            throw new IOException(images + ": image directory not found; expected " + layoutDescription()
+            throw new InvalidFileException(images + ": image directory not found; expected " + layoutDescription()
                     + " below dataset root " + root);
         }
         Set<String> labelFiles = new HashSet<>();
@@ -100,7 +101,7 @@ public abstract class PairedDatasetReader implements DatasetReader {
             }
         }
         if (samples.isEmpty() && missing.isEmpty()) {
-            throw new IOException(images + ": no images found; expected " + layoutDescription()
+            throw new InvalidFileException(images + ": no images found; expected " + layoutDescription()
                     + " below dataset root " + root);
         }
         samples.sort(Comparator.comparing(SampleRef::id));

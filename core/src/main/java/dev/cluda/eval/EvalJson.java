@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cluda.data.ClassSubset;
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.error.InvalidFileException;
 import dev.cluda.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,14 +90,14 @@ public final class EvalJson {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IOException(source + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw new InvalidFileException(source + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
         if (root == null || !root.isObject()) {
-            throw new IOException(source + ": expected a JSON object with keys iter, mIoU, classes, num_images");
+            throw new InvalidFileException(source + ": expected a JSON object with keys iter, mIoU, classes, num_images");
         }
         long iter = requiredLong(root, ITER, source);
         if (iter < EvalResult.OFFLINE_ITER || iter > Integer.MAX_VALUE) {
-            throw new IOException(source + ": \"" + ITER + "\" must be an iteration >= 0 or -1 (offline), got " + iter);
+            throw new InvalidFileException(source + ": \"" + ITER + "\" must be an iteration >= 0 or -1 (offline), got " + iter);
         }
         long numImages = requiredLong(root, NUM_IMAGES, source);
         double mIoU = percent(required(root, MIOU, source), MIOU, source);
@@ -110,13 +111,13 @@ public final class EvalJson {
         try {
             return new EvalResult((int) iter, numImages, classIou, mIoU, mIoU16, mIoU13, pixelAccuracy);
         } catch (IllegalArgumentException e) {
-            throw new IOException(source + ": " + e.getMessage(), e);
+            throw new InvalidFileException(source + ": " + e.getMessage(), e);
         }
     }
 
     private static double[] classes(JsonNode node, String source) throws IOException {
         if (!node.isObject()) {
-            throw new IOException(source + ": \"" + CLASSES + "\" must be an object of class name to IoU");
+            throw new InvalidFileException(source + ": \"" + CLASSES + "\" must be an object of class name to IoU");
         }
         Set<String> known = new HashSet<>();
         double[] iou = new double[CityscapesClass.COUNT];
@@ -124,7 +125,7 @@ public final class EvalJson {
             known.add(c.displayName());
             JsonNode v = node.get(c.displayName());
             if (v == null) {
-                throw new IOException(source + ": \"" + CLASSES + "\" lacks class \"" + c.displayName()
+                throw new InvalidFileException(source + ": \"" + CLASSES + "\" lacks class \"" + c.displayName()
                         + "\" (all 19 Cityscapes classes are required, null for an absent class)");
             }
             iou[c.trainId()] = percent(v, CLASSES + "." + c.displayName(), source);
@@ -132,7 +133,7 @@ public final class EvalJson {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new IOException(source + ": unknown class \"" + name + "\" in \"" + CLASSES
+                throw new InvalidFileException(source + ": unknown class \"" + name + "\" in \"" + CLASSES
                         + "\"; expected Cityscapes display names such as \"traffic light\"");
             }
         }
@@ -142,7 +143,7 @@ public final class EvalJson {
     private static JsonNode required(JsonNode root, String key, String source) throws IOException {
         JsonNode v = root.get(key);
         if (v == null) {
-            throw new IOException(source + ": missing key \"" + key + "\"");
+            throw new InvalidFileException(source + ": missing key \"" + key + "\"");
         }
         return v;
     }
@@ -150,7 +151,7 @@ public final class EvalJson {
     private static long requiredLong(JsonNode root, String key, String source) throws IOException {
         JsonNode v = required(root, key, source);
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IOException(source + ": \"" + key + "\" must be a whole number, got " + v);
+            throw new InvalidFileException(source + ": \"" + key + "\" must be a whole number, got " + v);
         }
         return v.longValue();
     }
@@ -160,7 +161,7 @@ public final class EvalJson {
             return Double.NaN;
         }
         if (!v.isNumber()) {
-            throw new IOException(source + ": \"" + key + "\" must be a number in 0..100 or null, got " + v);
+            throw new InvalidFileException(source + ": \"" + key + "\" must be a number in 0..100 or null, got " + v);
         }
         return v.doubleValue();
     }

@@ -6,6 +6,7 @@ import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
 import dev.cluda.data.Sample;
 import dev.cluda.data.SampleRef;
+import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class PredictionScorer {
     public EvalResult score(String root, String split, String predictionDir) throws IOException {
         List<SampleRef> refs = reader.index(store, root, split);
         if (refs.isEmpty()) {
-            throw new IllegalArgumentException("no samples in split \"" + split + "\" below " + root
+            throw new UserInputException("no samples in split \"" + split + "\" below " + root
                     + "; check the dataset root and split name");
         }
         return EvalResult.of(EvalResult.OFFLINE_ITER, refs.size(), confusion(refs, predictionDir));
@@ -64,7 +65,7 @@ public final class PredictionScorer {
     /** Adds one sample's prediction against its ground truth to {@code into}. */
     public void accumulate(SampleRef ref, String predictionDir, ConfusionMatrix into) throws IOException {
         if (!ref.hasLabel()) {
-            throw new IllegalArgumentException("sample " + ref.id() + " (" + ref.imagePath()
+            throw new UserInputException("sample " + ref.id() + " (" + ref.imagePath()
                     + ") has no ground-truth label; score a labelled split such as Cityscapes val");
         }
         String predictionPath = predictionPath(predictionDir, ref);

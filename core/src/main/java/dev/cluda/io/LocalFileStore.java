@@ -1,5 +1,6 @@
 package dev.cluda.io;
 
+import dev.cluda.error.InvalidFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,7 @@ public final class LocalFileStore implements FileStore {
     public List<String> listFiles(String dir) throws IOException {
         Path root = Path.of(dir);
         if (!Files.isDirectory(root)) {
-            throw new IOException("not a directory: " + dir);
+            throw new InvalidFileException("not a directory: " + dir);
         }
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile).map(Path::toString).sorted().toList();

@@ -1,5 +1,6 @@
 package dev.cluda.io;
 
+import dev.cluda.error.UserInputException;
 import java.io.IOException;
 
 /**
@@ -21,7 +22,7 @@ public final class OutputDirectory {
      * Checks {@code dir} against the policy and clears it for {@link IfExists#OVERWRITE}.
      *
      * @return true if the directory already held files and is being resumed
-     * @throws IllegalStateException if it holds files and the policy is FAIL
+     * @throws UserInputException if it holds files and the policy is FAIL
      */
     public static boolean prepare(FileStore store, String dir, IfExists policy) throws IOException {
         return prepare(store, dir, policy, true);
@@ -37,7 +38,7 @@ public final class OutputDirectory {
             return false;
         }
         switch (policy) {
-            case FAIL -> throw new IllegalStateException("output directory " + dir
+            case FAIL -> throw new UserInputException("output directory " + dir
                     + " already exists and is not empty; pass "
                     + (resumable ? "--resume to continue the run in it, " : "")
                     + "--overwrite to delete it and start again, or choose another --out");

@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.cluda.error.UserInputException;
 
 /** Parameter utilities for initialized blocks: trainable counts and value copies (EMA teacher init, §2.1). */
 public final class ModelParameters {
@@ -83,11 +84,11 @@ public final class ModelParameters {
             NDArray value = byName.get(p.getKey());
             NDArray target = p.getValue().getArray();
             if (value == null) {
-                throw new IllegalArgumentException(source + " has no value for parameter " + p.getKey()
+                throw new UserInputException(source + " has no value for parameter " + p.getKey()
                         + "; was it written for another model.* configuration?");
             }
             if (!value.getShape().equals(target.getShape())) {
-                throw new IllegalArgumentException(source + ": parameter " + p.getKey() + " is " + value.getShape()
+                throw new UserInputException(source + ": parameter " + p.getKey() + " is " + value.getShape()
                         + " there but " + target.getShape() + " in this model; check model.* keys");
             }
             assign(target, value);

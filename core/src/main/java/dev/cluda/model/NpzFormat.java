@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.error.InvalidFileException;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ final class NpzFormat {
         byte[] magic = new byte[6];
         in.readFully(magic);
         if ((magic[0] & 0xff) != 0x93 || !new String(magic, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
-            throw new IOException("entry '" + name + ".npy' in " + path + " is not a .npy array");
+            throw new InvalidFileException("entry '" + name + ".npy' in " + path + " is not a .npy array");
         }
         int major = in.readUnsignedByte();
         in.readUnsignedByte();
@@ -85,10 +86,10 @@ final class NpzFormat {
         Matcher fortran = FORTRAN.matcher(dict);
         Matcher shape = SHAPE.matcher(dict);
         if (!descr.find() || !fortran.find() || !shape.find()) {
-            throw new IOException("entry '" + name + ".npy' in " + path + " has a malformed header: " + dict);
+            throw new InvalidFileException("entry '" + name + ".npy' in " + path + " has a malformed header: " + dict);
         }
         if (fortran.group(1).equals("True")) {
-            throw new IOException("entry '" + name + ".npy' in " + path
+            throw new InvalidFileException("entry '" + name + ".npy' in " + path
                     + " is in Fortran order; save it with np.ascontiguousarray");
         }
         String dims = shape.group(1).trim();
@@ -103,18 +104,18 @@ final class NpzFormat {
             case "<f4" -> 4;
             case "<f2" -> 2;
             case "<f8" -> 8;
-            default -> throw new IOException("entry '" + name + ".npy' in " + path + " has dtype " + h.descr()
+            default -> throw new InvalidFileException("entry '" + name + ".npy' in " + path + " has dtype " + h.descr()
                     + "; supported: <f4, <f2, <f8");
         };
         long numel = WeightFile.numel(h.shape());
         if (numel * width > Integer.MAX_VALUE - 8) {
-            throw new IOException("entry '" + name + ".npy' in " + path + " is too large for a Java array");
+            throw new InvalidFileException("entry '" + name + ".npy' in " + path + " is too large for a Java array");
         }
         byte[] raw = new byte[(int) (numel * width)];
         try {
             in.readFully(raw);
         } catch (java.io.EOFException e) {
-            throw new IOException("entry '" + name + ".npy' in " + path + " is truncated", e);
+            throw new InvalidFileException("entry '" + name + ".npy' in " + path + " is truncated", e);
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         float[] v = new float[(int) numel];

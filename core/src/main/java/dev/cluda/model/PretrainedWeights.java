@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.error.UserInputException;
 import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -69,7 +70,7 @@ public final class PretrainedWeights {
             Map<String, WeightFile.Entry> entries = weights.entries();
             for (String key : entries.keySet()) {
                 if (!MitKeyMap.isClassifierKey(key) && !table.containsKey(key)) {
-                    throw new IllegalArgumentException("unknown key '" + key + "' in " + file + ": not a "
+                    throw new UserInputException("unknown key '" + key + "' in " + file + ": not a "
                             + variant.id() + " encoder parameter (is the file for another MiT variant?)");
                 }
             }
@@ -80,18 +81,18 @@ public final class PretrainedWeights {
                 }
             }
             if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(missing.size() + " " + variant.id() + " key(s) missing from "
+                throw new UserInputException(missing.size() + " " + variant.id() + " key(s) missing from "
                         + file + ", first '" + missing.get(0) + "'" + (missing.size() > 1 ? ", all: " + missing : ""));
             }
             for (Map.Entry<String, String> e : table.entrySet()) {
                 WeightFile.Entry entry = entries.get(e.getKey());
                 Shape expected = params.get(e.getValue()).getArray().getShape();
                 if (!expected.equals(new Shape(entry.shape()))) {
-                    throw new IllegalArgumentException("shape mismatch for '" + e.getKey() + "' in " + file
+                    throw new UserInputException("shape mismatch for '" + e.getKey() + "' in " + file
                             + ": file " + Arrays.toString(entry.shape()) + ", model " + expected);
                 }
                 if (!isSupported(entry.dtype())) {
-                    throw new IllegalArgumentException("unsupported dtype " + entry.dtype() + " of '" + e.getKey()
+                    throw new UserInputException("unsupported dtype " + entry.dtype() + " of '" + e.getKey()
                             + "' in " + file + "; use F32, F16 or BF16 (.safetensors) or <f4, <f2 (.npz)");
                 }
             }

@@ -2,6 +2,7 @@ package dev.cluda.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cluda.error.InvalidFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +33,7 @@ final class SafetensorsFormat {
             readFully(channel, len, 0, path);
             long headerLength = len.getLong(0);
             if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-                throw new IOException(path + " is not a safetensors file: header length " + headerLength
+                throw new InvalidFileException(path + " is not a safetensors file: header length " + headerLength
                         + " for a file of " + size + " bytes");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
@@ -41,7 +42,7 @@ final class SafetensorsFormat {
             try {
                 root = new ObjectMapper().readTree(header.array());
             } catch (IOException e) {
-                throw new IOException(path + " has a malformed safetensors JSON header: " + e.getMessage(), e);
+                throw new InvalidFileException(path + " has a malformed safetensors JSON header: " + e.getMessage(), e);
             }
             long dataStart = 8 + headerLength;
             long dataLength = size - dataStart;
@@ -67,7 +68,7 @@ final class SafetensorsFormat {
         JsonNode offsets = node.get("data_offsets");
         if (!node.hasNonNull("dtype") || shapeNode == null || !shapeNode.isArray() || offsets == null
                 || offsets.size() != 2) {
-            throw new IOException("tensor '" + name + "' in " + path + " lacks dtype, shape or data_offsets");
+            throw new InvalidFileException("tensor '" + name + "' in " + path + " lacks dtype, shape or data_offsets");
         }
         String dtype = node.get("dtype").asText();
         long[] shape = new long[shapeNode.size()];
@@ -84,16 +85,16 @@ final class SafetensorsFormat {
         };
         if (begin < 0 || end < begin || end > dataLength
                 || (width > 0 && end - begin != WeightFile.numel(shape) * width)) {
-            throw new IOException("tensor '" + name + "' in " + path + " has data_offsets [" + begin + ", "
+            throw new InvalidFileException("tensor '" + name + "' in " + path + " has data_offsets [" + begin + ", "
                     + end + "] that do not fit its " + dtype + " shape or the file");
         }
         WeightFile.Loader loader = () -> {
             if (width == 0) {
-                throw new IOException("tensor '" + name + "' in " + path + " has dtype " + dtype
+                throw new InvalidFileException("tensor '" + name + "' in " + path + " has dtype " + dtype
                         + "; supported: F32, F16, BF16, F64");
             }
             if (WeightFile.numel(shape) > Integer.MAX_VALUE - 8) {
-                throw new IOException("tensor '" + name + "' in " + path + " is too large for a Java array");
+                throw new InvalidFileException("tensor '" + name + "' in " + path + " is too large for a Java array");
             }
             ByteBuffer bytes = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, bytes, dataStart + begin, path);
@@ -132,7 +133,7 @@ final class SafetensorsFormat {
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, pos);
             if (n < 0) {
-                throw new IOException(path + " ends early: truncated safetensors file");
+                throw new InvalidFileException(path + " ends early: truncated safetensors file");
             }
             pos += n;
         }

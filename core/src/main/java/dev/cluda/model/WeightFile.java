@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.error.UserInputException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class WeightFile implements Closeable {
         if (name.endsWith(".npz")) {
             return NpzFormat.open(path);
         }
-        throw new IllegalArgumentException("cannot read weights from " + path
+        throw new UserInputException("cannot read weights from " + path
                 + ": use a .safetensors or .npz file (see PretrainedWeights for the .pth conversion)");
     }
 

@@ -9,6 +9,7 @@ import dev.cluda.data.CityscapesClass;
 import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
 import dev.cluda.data.RgbImage;
+import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,7 +130,7 @@ public final class SyntheticBenchmarkWriter {
         if (s.path("sourceImages").asInt() != spec.sourceImages()
                 || s.path("targetTrainImages").asInt() != spec.targetTrainImages()
                 || s.path("targetValImages").asInt() != spec.targetValImages()) {
-            throw new IllegalArgumentException(outDir + " already holds files that are not a synthetic benchmark with "
+            throw new UserInputException(outDir + " already holds files that are not a synthetic benchmark with "
                     + "the same image counts (" + spec.sourceImages() + "/" + spec.targetTrainImages() + "/"
                     + spec.targetValImages() + "); write to an empty or new folder, or delete it first");
         }

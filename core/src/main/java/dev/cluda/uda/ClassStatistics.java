@@ -1,6 +1,7 @@
 package dev.cluda.uda;
 
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.error.UserInputException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class ClassStatistics {
             }
         }
         if (sum == 0) {
-            throw new IllegalArgumentException("class statistics hold no labelled pixel (" + images.size()
+            throw new UserInputException("class statistics hold no labelled pixel (" + images.size()
                     + " images); compute them from train-id labels");
         }
         return new ClassStatistics(List.copyOf(images), totals, sum);

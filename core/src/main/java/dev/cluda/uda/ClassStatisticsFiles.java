@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.error.InvalidFileException;
 import dev.cluda.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,17 +78,17 @@ public final class ClassStatisticsFiles {
     public static ClassStatistics read(FileStore store, String dir) throws IOException {
         String path = store.resolve(dir, SAMPLE_CLASS_STATS);
         if (!store.exists(path)) {
-            throw new IOException("RCS statistics not found: " + path + "; compute them first (the DAFormer "
+            throw new InvalidFileException("RCS statistics not found: " + path + "; compute them first (the DAFormer "
                     + "conversion scripts write " + SAMPLE_CLASS_STATS + ")");
         }
         JsonNode root;
         try (InputStream in = store.open(path)) {
             root = JSON.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new IOException("cannot parse " + path + ": " + e.getOriginalMessage(), e);
+            throw new InvalidFileException("cannot parse " + path + ": " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isArray()) {
-            throw new IOException(path + " must hold a JSON list of per-image objects");
+            throw new InvalidFileException(path + " must hold a JSON list of per-image objects");
         }
         List<ImageClassCounts> images = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
@@ -96,14 +97,14 @@ public final class ClassStatisticsFiles {
         try {
             return ClassStatistics.of(images);
         } catch (IllegalArgumentException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
+            throw new InvalidFileException(path + ": " + e.getMessage(), e);
         }
     }
 
     private static ImageClassCounts parseEntry(JsonNode entry, String path, int index) throws IOException {
         String where = path + " entry " + index;
         if (!entry.isObject() || !entry.path(FILE_KEY).isTextual()) {
-            throw new IOException(where + " must be an object with a string \"" + FILE_KEY + "\"");
+            throw new InvalidFileException(where + " must be an object with a string \"" + FILE_KEY + "\"");
         }
         long[] counts = new long[CityscapesClass.COUNT];
         Iterator<Map.Entry<String, JsonNode>> fields = entry.fields();
@@ -116,12 +117,12 @@ public final class ClassStatisticsFiles {
             try {
                 c = Integer.parseInt(f.getKey());
             } catch (NumberFormatException e) {
-                throw new IOException(where + ": key \"" + f.getKey() + "\" is neither a train id nor \"file\"", e);
+                throw new InvalidFileException(where + ": key \"" + f.getKey() + "\" is neither a train id nor \"file\"", e);
             }
             if (c < 0 || c >= CityscapesClass.COUNT || !f.getValue().isIntegralNumber()
                     || !f.getValue().canConvertToLong()
                     || f.getValue().asLong() < 0) {
-                throw new IOException(where + ": \"" + f.getKey() + "\": " + f.getValue()
+                throw new InvalidFileException(where + ": \"" + f.getKey() + "\": " + f.getValue()
                         + " must be a train id 0..18 with a non-negative integer count");
             }
             counts[c] = f.getValue().asLong();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.data.BadSampleException;
 import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
+import dev.cluda.error.InvalidFileException;
 import dev.cluda.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,13 +38,13 @@ public final class PrecomputedPseudoLabels {
     public static PrecomputedPseudoLabels open(FileStore store, String dir) throws IOException {
         String manifest = store.resolve(dir, MANIFEST);
         if (!store.exists(manifest)) {
-            throw new IOException(dir + " holds no " + MANIFEST + "; write it with cluda pseudo-labels"
+            throw new InvalidFileException(dir + " holds no " + MANIFEST + "; write it with cluda pseudo-labels"
                     + " or set uda.pseudoLabels = online");
         }
         try (InputStream in = store.open(manifest)) {
             JsonNode node = new ObjectMapper().readTree(in);
             if (node == null || !node.isObject()) {
-                throw new IOException(manifest + ": not a JSON object");
+                throw new InvalidFileException(manifest + ": not a JSON object");
             }
         }
         return new PrecomputedPseudoLabels(store, dir);

@@ -1,6 +1,7 @@
 package dev.cluda.uda;
 
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.error.UserInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,7 @@ public final class RareClassSampler {
             if (stats.isPresent(c)) {
                 last = c;
                 if (files.isEmpty()) {
-                    throw new IllegalArgumentException("class " + c + " (" + CityscapesClass.ofTrainId(c).displayName()
+                    throw new UserInputException("class " + c + " (" + CityscapesClass.ofTrainId(c).displayName()
                             + ") is present but no image has more than " + minPixels + " pixels of it; "
                             + "lower rcs minPixels for this data set");
                 }

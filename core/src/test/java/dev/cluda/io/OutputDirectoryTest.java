@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cluda.error.UserInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class OutputDirectoryTest {
     @Test
     void prepare_populatedDirectory_failsAndKeepsFiles() throws IOException {
         Files.writeString(dir.resolve("metrics.jsonl"), "{}");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        UserInputException e = assertThrows(UserInputException.class,
                 () -> OutputDirectory.prepare(store, dir.toString(), OutputDirectory.IfExists.FAIL));
         assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite"), e.getMessage());
         assertTrue(Files.exists(dir.resolve("metrics.jsonl")));

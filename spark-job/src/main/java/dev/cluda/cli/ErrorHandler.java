@@ -1,23 +1,38 @@
 package dev.cluda.cli;
 
-import dev.cluda.config.ConfigError;
+import dev.cluda.error.UserError;
 import dev.cluda.io.Redaction;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns the errors a user can fix (bad configuration, bad input file, an output directory in the
- * way) into one line on stderr and exit code 2; anything else is a bug and keeps its stack trace.
- * Both go through a {@link Redaction}, so S3 keys never reach the terminal.
+ * Maps a failed command to the exit codes a scheduler acts on. A {@link UserError} or a missing
+ * file anywhere in the cause chain (through {@code UncheckedIOException}, a Spark job's
+ * {@code SparkException}, {@code ExecutionException} or {@code CompletionException}) is one line on stderr and
+ * {@link #USER_ERROR}; any other {@link IOException} in the chain is {@link #RETRYABLE_IO} with
+ * its stack trace; anything else is a bug: {@link #INTERNAL} with the full stack trace. Every line
+ * goes through a {@link Redaction}, so S3 keys never reach the terminal.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
 
+    /** A bug: do not retry, report it with the stack trace. */
+    static final int INTERNAL = 1;
+
+    /** The user's key, value or file is wrong: fix what the message names and rerun; picocli's usage errors share it. */
     static final int USER_ERROR = 2;
+
+    /** An I/O failure (network, S3, a lost executor) that a scheduler may retry. */
+    static final int RETRYABLE_IO = 3;
 
     private final Redaction redaction;
 
@@ -32,21 +47,53 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-        Throwable cause = ex;
-        if (cause instanceof UncheckedIOException u && u.getCause() != null) {
-            cause = u.getCause();
-        }
-        if (cause instanceof ConfigError || cause instanceof IllegalArgumentException
-                || cause instanceof IllegalStateException || cause instanceof IOException) {
-            commandLine.getErr().println("cluda " + commandLine.getCommandName() + ": error: "
-                    + redaction.redact(cause.getMessage()));
+        PrintWriter err = commandLine.getErr();
+        String prefix = "cluda " + commandLine.getCommandName() + ": ";
+        Throwable user = find(ex, ErrorHandler::isUserError);
+        if (user != null) {
+            err.println(prefix + "error: " + redaction.redact(message(user)));
+            err.flush();
             return USER_ERROR;
         }
-        commandLine.getErr().println("cluda " + commandLine.getCommandName() + ": internal error");
+        Throwable io = find(ex, t -> t instanceof IOException);
+        if (io != null) {
+            err.println(prefix + "I/O error (retry may succeed): " + redaction.redact(message(io)));
+            printStackTrace(ex, err);
+            return RETRYABLE_IO;
+        }
+        err.println(prefix + "internal error");
+        printStackTrace(ex, err);
+        return INTERNAL;
+    }
+
+    /**
+     * Our own user errors, and a file that does not exist: a path the user named (a checkpoint,
+     * a prediction, a config file) is the usual cause, and rerunning cannot make it appear.
+     */
+    private static boolean isUserError(Throwable t) {
+        return t instanceof UserError || t instanceof FileNotFoundException || t instanceof NoSuchFileException;
+    }
+
+    /** The first throwable in the cause chain of {@code top} (itself included) that matches. */
+    private static Throwable find(Throwable top, Predicate<Throwable> matches) {
+        // A cause chain can loop; stop at the first throwable seen twice.
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = top; t != null && seen.add(t); t = t.getCause()) {
+            if (matches.test(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.toString() : t.getMessage();
+    }
+
+    private void printStackTrace(Throwable t, PrintWriter err) {
         StringWriter trace = new StringWriter();
-        ex.printStackTrace(new PrintWriter(trace));
-        commandLine.getErr().print(redaction.redact(trace.toString()));
-        commandLine.getErr().flush();
-        return 1;
+        t.printStackTrace(new PrintWriter(trace));
+        err.print(redaction.redact(trace.toString()));
+        err.flush();
     }
 }

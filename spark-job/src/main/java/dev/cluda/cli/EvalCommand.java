@@ -3,6 +3,7 @@ package dev.cluda.cli;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.DatasetConfig;
 import dev.cluda.data.DatasetKind;
+import dev.cluda.error.UserInputException;
 import dev.cluda.eval.ClassTable;
 import dev.cluda.eval.ConfusionMatrix;
 import dev.cluda.eval.EvalJson;
@@ -88,17 +89,17 @@ final class EvalCommand implements Callable<Integer> {
         FileStore store = HadoopFileStore.fromEnvironment();
         String target = store.resolve(out, EvalJson.FILE_NAME);
         if (store.exists(target) && !overwrite) {
-            throw new IllegalStateException(target + " already exists; pass --overwrite to replace it or choose another --out");
+            throw new UserInputException(target + " already exists; pass --overwrite to replace it or choose another --out");
         }
         long start = System.nanoTime();
         EvalResult result;
         ConfusionMatrix matrix = null;
         if (source.predictions != null) {
             if (configOptions.config != null || !configOptions.overrides.isEmpty()) {
-                throw new IllegalArgumentException("--config and --set apply only with --checkpoint");
+                throw new UserInputException("--config and --set apply only with --checkpoint");
             }
             if (dataset == null || root == null) {
-                throw new IllegalArgumentException("--pred needs --dataset and --root");
+                throw new UserInputException("--pred needs --dataset and --root");
             }
             result = new PredictionScorer(DatasetKind.parse(dataset).reader(), store)
                     .score(root, split == null ? "val" : split, source.predictions);
@@ -119,7 +120,7 @@ final class EvalCommand implements Callable<Integer> {
     private DistributedEvalJob.Result evaluateCheckpoint(FileStore store) throws Exception {
         CheckpointWeights which = CheckpointWeights.parse(weights);
         if ((dataset == null) != (root == null)) {
-            throw new IllegalArgumentException("give --dataset and --root together, or neither to "
+            throw new UserInputException("give --dataset and --root together, or neither to "
                     + "evaluate the configuration's data.target");
         }
         CheckpointLocation location = CheckpointLocation.resolve(store, source.checkpoint);

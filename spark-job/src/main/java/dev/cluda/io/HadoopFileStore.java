@@ -1,5 +1,7 @@
 package dev.cluda.io;
 
+import dev.cluda.error.InvalidFileException;
+import dev.cluda.error.UserInputException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +69,7 @@ public final class HadoopFileStore implements FileStore {
         try {
             return URI.create(p.replace(" ", "%20"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a valid path or URI: " + Redaction.patternsOnly().redact(p));
+            throw new UserInputException("not a valid path or URI: " + Redaction.patternsOnly().redact(p));
         }
     }
 
@@ -77,7 +79,7 @@ public final class HadoopFileStore implements FileStore {
             return new Path(new java.io.File(p).getAbsoluteFile().toURI());
         }
         if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(Redaction.patternsOnly().redact(p) + ": credentials in a path are "
+            throw new UserInputException(Redaction.patternsOnly().redact(p) + ": credentials in a path are "
                     + "not supported; set " + S3Settings.ENV_ACCESS_KEY + " and " + S3Settings.ENV_SECRET_KEY
                     + " instead");
         }
@@ -89,7 +91,7 @@ public final class HadoopFileStore implements FileStore {
         Path root = path(dir);
         FileSystem fs = fs(root);
         if (!isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
+            throw new InvalidFileException("not a directory: " + dir);
         }
         List<String> out = new ArrayList<>();
         if (fs instanceof RawLocalFileSystem) {

@@ -1,5 +1,6 @@
 package dev.cluda.io;
 
+import dev.cluda.error.UserInputException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class S3Settings {
         if (pathStyle != null) {
             String p = pathStyle.toLowerCase(Locale.ROOT);
             if (!p.equals("true") && !p.equals("false")) {
-                throw new IllegalArgumentException(ENV_PATH_STYLE + " (or -D" + PROP_PATH_STYLE
+                throw new UserInputException(ENV_PATH_STYLE + " (or -D" + PROP_PATH_STYLE
                         + ") must be true or false, got '" + pathStyle + "'");
             }
             b.optPathStyleAccess(Boolean.parseBoolean(p));
@@ -112,7 +113,7 @@ public final class S3Settings {
         if ((access == null) != (secret == null)) {
             String set = access == null ? ENV_SECRET_KEY : ENV_ACCESS_KEY;
             String unset = access == null ? ENV_ACCESS_KEY : ENV_SECRET_KEY;
-            throw new IllegalArgumentException(set + " is set but " + unset
+            throw new UserInputException(set + " is set but " + unset
                     + " is not: set both (static keys) or neither (Hadoop's default credential chain)");
         }
         if (access != null) {
@@ -224,13 +225,13 @@ public final class S3Settings {
             try {
                 uri = new URI(url);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("S3 endpoint is not a URL (" + ENV_ENDPOINT + "): "
+                throw new UserInputException("S3 endpoint is not a URL (" + ENV_ENDPOINT + "): "
                         + Redaction.patternsOnly().redact(url) + "; expected http(s)://host[:port]");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
                     || uri.getUserInfo() != null) {
-                throw new IllegalArgumentException("S3 endpoint must be http(s)://host[:port] without credentials ("
+                throw new UserInputException("S3 endpoint must be http(s)://host[:port] without credentials ("
                         + ENV_ENDPOINT + "), got " + Redaction.patternsOnly().redact(url));
             }
             this.endpoint = url;
@@ -240,7 +241,7 @@ public final class S3Settings {
         /** The signing region; default {@value S3Settings#DEFAULT_REGION} with an endpoint, else unset. */
         public Builder optRegion(String name) {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("S3 region must not be blank (" + ENV_REGION + ")");
+                throw new UserInputException("S3 region must not be blank (" + ENV_REGION + ")");
             }
             this.region = name;
             return this;
@@ -255,7 +256,7 @@ public final class S3Settings {
         /** Static keys, read by Hadoop's SimpleAWSCredentialsProvider; default: its default chain. */
         public Builder optCredentials(String access, String secret) {
             if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
-                throw new IllegalArgumentException("S3 credentials need both an access key (" + ENV_ACCESS_KEY
+                throw new UserInputException("S3 credentials need both an access key (" + ENV_ACCESS_KEY
                         + ") and a secret key (" + ENV_SECRET_KEY + ")");
             }
             this.accessKey = access;

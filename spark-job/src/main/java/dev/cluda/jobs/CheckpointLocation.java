@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.config.Settings;
+import dev.cluda.error.InvalidFileException;
+import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
 import dev.cluda.rundir.CheckpointStore;
 import java.io.File;
@@ -92,7 +94,7 @@ public record CheckpointLocation(String checkpoint, String runDir, long iteratio
             return ConfigLoader.load(config, overrides);
         }
         if (runDir == null) {
-            throw new IllegalArgumentException("checkpoint " + checkpoint + " is not inside a run directory's "
+            throw new UserInputException("checkpoint " + checkpoint + " is not inside a run directory's "
                     + CheckpointStore.DIR + "/, so there is no " + RUN_CONFIG + " to build the model from; pass --config");
         }
         String conf = store.resolve(runDir, RUN_CONFIG);
@@ -124,15 +126,15 @@ public record CheckpointLocation(String checkpoint, String runDir, long iteratio
                     JsonNode state = JSON.readTree(zip.readAllBytes());
                     JsonNode next = state.path("next_iteration");
                     if (!next.isIntegralNumber()) {
-                        throw new IOException(file + ": state.json has no next_iteration; not a cluda checkpoint");
+                        throw new InvalidFileException(file + ": state.json has no next_iteration; not a cluda checkpoint");
                     }
                     return next.asLong();
                 }
             }
         } catch (java.util.zip.ZipException e) {
-            throw new IOException(file + ": not a cluda checkpoint (" + e.getMessage() + ")", e);
+            throw new InvalidFileException(file + ": not a cluda checkpoint (" + e.getMessage() + ")", e);
         }
-        throw new IOException(file + ": not a cluda checkpoint (no state.json inside)");
+        throw new InvalidFileException(file + ": not a cluda checkpoint (no state.json inside)");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.cluda.jobs;
 
+import dev.cluda.error.UserInputException;
 import java.util.Locale;
 
 /**
@@ -33,6 +34,6 @@ public enum CheckpointWeights {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown weights '" + value + "'; accepted values: teacher, student");
+        throw new UserInputException("unknown weights '" + value + "'; accepted values: teacher, student");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cluda.error.InvalidFileException;
 import dev.cluda.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,14 +128,14 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IOException(source + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw new InvalidFileException(source + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
         if (root == null || !root.isObject()) {
-            throw new IOException(source + ": expected a JSON object");
+            throw new InvalidFileException(source + ": expected a JSON object");
         }
         int version = (int) whole(root, "format_version", source);
         if (version != FORMAT_VERSION) {
-            throw new IOException(source + ": format_version " + version + " is not supported (this build reads "
+            throw new InvalidFileException(source + ": format_version " + version + " is not supported (this build reads "
                     + FORMAT_VERSION + "); recompute the pseudo-labels with this build");
         }
         JsonNode size = required(root, "inference_size", source);
@@ -142,7 +143,7 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
         int h = 0;
         if (!size.isNull()) {
             if (!size.isArray() || size.size() != 2 || !size.get(0).isInt() || !size.get(1).isInt()) {
-                throw new IOException(source + ": inference_size must be null or [width, height], got " + size);
+                throw new InvalidFileException(source + ": inference_size must be null or [width, height], got " + size);
             }
             w = size.get(0).asInt();
             h = size.get(1).asInt();
@@ -150,7 +151,7 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
         JsonNode dataset = required(root, "dataset", source);
         JsonNode threshold = required(root, "threshold", source);
         if (!threshold.isNumber()) {
-            throw new IOException(source + ": threshold must be a number, got " + threshold);
+            throw new InvalidFileException(source + ": threshold must be a number, got " + threshold);
         }
         try {
             return new PseudoLabelManifest(version, text(root, "checkpoint", source), whole(root, "iteration", source),
@@ -158,14 +159,14 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
                     text(dataset, "root", source), text(dataset, "split", source),
                     (int) whole(root, "num_classes", source), whole(root, "images", source));
         } catch (IllegalArgumentException e) {
-            throw new IOException(source + ": " + e.getMessage(), e);
+            throw new InvalidFileException(source + ": " + e.getMessage(), e);
         }
     }
 
     private static JsonNode required(JsonNode node, String key, String source) throws IOException {
         JsonNode v = node.get(key);
         if (v == null) {
-            throw new IOException(source + ": missing key \"" + key + "\"");
+            throw new InvalidFileException(source + ": missing key \"" + key + "\"");
         }
         return v;
     }
@@ -173,7 +174,7 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
     private static String text(JsonNode node, String key, String source) throws IOException {
         JsonNode v = required(node, key, source);
         if (!v.isTextual()) {
-            throw new IOException(source + ": \"" + key + "\" must be a string, got " + v);
+            throw new InvalidFileException(source + ": \"" + key + "\" must be a string, got " + v);
         }
         return v.asText();
     }
@@ -181,7 +182,7 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
     private static long whole(JsonNode node, String key, String source) throws IOException {
         JsonNode v = required(node, key, source);
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IOException(source + ": \"" + key + "\" must be a whole number, got " + v);
+            throw new InvalidFileException(source + ": \"" + key + "\" must be a whole number, got " + v);
         }
         return v.longValue();
     }

@@ -8,6 +8,7 @@ import dev.cluda.data.BadSamplePolicy;
 import dev.cluda.data.DatasetIndex;
 import dev.cluda.data.DatasetKind;
 import dev.cluda.data.SampleRef;
+import dev.cluda.error.UserError;
 import dev.cluda.io.HadoopFileStore;
 import java.io.IOException;
 import java.io.Serial;
@@ -97,7 +98,7 @@ public final class SampleTable {
     }
 
     /** {@code data.onBadSample = fail} met bad samples; the message lists the first {@value #LISTED_PROBLEMS}. */
-    public static final class BadSamplesException extends IOException {
+    public static final class BadSamplesException extends IOException implements UserError {
         @Serial
         private static final long serialVersionUID = 1L;
 

@@ -4,6 +4,7 @@ import dev.cluda.data.BadSamplePolicy;
 import dev.cluda.data.DatasetKind;
 import dev.cluda.data.PairedDatasetReader;
 import dev.cluda.data.SampleRef;
+import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.train.UdaDataSampler;
@@ -53,7 +54,7 @@ public final class StatsBenchmark {
     public static Result run(SparkSession spark, DatasetKind kind, String root, String split, int repeats)
             throws IOException {
         if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+            throw new UserInputException("--repeats must be at least 1, got " + repeats);
         }
         FileStore store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
         ClassStatistics reference = singleThread(kind.reader(), store, root, split);
