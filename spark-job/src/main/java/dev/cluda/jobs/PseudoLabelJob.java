@@ -26,7 +26,7 @@ import org.apache.spark.util.SerializableConfiguration;
  *
  * <p>The driver indexes the split and resolves the checkpoint; each partition leases the model
  * from {@link ExecutorModels#shared()} (one load per executor JVM), labels its images with
- * {@link PseudoLabeler}, writes their PNGs atomically (a retried task rewrites them whole) and
+ * {@link ImageLabeler}, writes their PNGs atomically (a retried task rewrites them whole) and
  * returns its {@link PseudoLabelStats}; the driver sums them.
  */
 public final class PseudoLabelJob {
@@ -54,7 +54,7 @@ public final class PseudoLabelJob {
             Objects.requireNonNull(onBadSample, "onBadSample");
             Objects.requireNonNull(outDir, "outDir");
             inferenceSize = inferenceSize == null ? null : inferenceSize.clone();
-            new PseudoLabeler(inferenceSize); // validates the size
+            new ImageLabeler(inferenceSize); // validates the size
             new PseudoLabelStats(model.numClasses(), threshold); // validates the threshold
         }
     }
@@ -130,7 +130,7 @@ public final class PseudoLabelJob {
             }
             FileStore store = new HadoopFileStore(hadoop.value());
             SampleLoader loader = new SampleLoader(kind.reader(), store, onBadSample);
-            PseudoLabeler labeler = new PseudoLabeler(inferenceSize);
+            ImageLabeler labeler = new ImageLabeler(inferenceSize);
             try (ExecutorModels.Lease lease = ExecutorModels.shared().acquire(key, store);
                  NDManager manager = NDManager.newBaseManager()) {
                 while (images.hasNext()) {

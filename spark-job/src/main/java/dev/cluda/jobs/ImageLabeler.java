@@ -16,13 +16,16 @@ import dev.cluda.model.SegmentationModel;
  * <p>The network runs in inference mode: BatchNorm uses its running statistics. Online training
  * pseudo-labels with batch statistics by default ({@code uda.teacherBatchStats}); a precomputed
  * label must not depend on which images share a batch, so this class does not.
+ *
+ * <p>Not to be confused with {@link dev.cluda.uda.PseudoLabeler}, which turns a training batch's
+ * teacher logits into labels and a thresholded confidence weight (reference §2.2).
  */
-public final class PseudoLabeler {
+public final class ImageLabeler {
 
     private final SegmentationEvaluator inference;
 
     /** @param size {width, height} of inference, multiples of 32, or null to run at the image's own size */
-    public PseudoLabeler(int[] size) {
+    public ImageLabeler(int[] size) {
         if (size != null && (size.length != 2 || size[0] <= 0 || size[1] <= 0)) {
             throw new IllegalArgumentException("inference size must be [width, height] in positive multiples of 32");
         }
