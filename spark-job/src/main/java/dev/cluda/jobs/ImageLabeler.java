@@ -1,5 +1,6 @@
 package dev.cluda.jobs;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.cluda.data.RgbImage;
@@ -39,8 +40,12 @@ public final class ImageLabeler {
      * @throws IllegalArgumentException if the inference size is not a multiple of 32
      */
     public PseudoLabel label(SegmentationModel model, NDManager manager, RgbImage image) {
-        return inference.withLogits(model, manager, image, full -> new PseudoLabel(
-                SegmentationEvaluator.argMax(full, image.width(), image.height()),
-                full.softmax(1).max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray()));
+        return inference.withLogits(model, manager, image, full -> fromLogits(full, image.width(), image.height()));
+    }
+
+    /** The pseudo-label of logits already upsampled to the image's size {@code (1, K, H, W)}. */
+    static PseudoLabel fromLogits(NDArray full, int width, int height) {
+        return new PseudoLabel(SegmentationEvaluator.argMax(full, width, height),
+                full.softmax(1).max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray());
     }
 }

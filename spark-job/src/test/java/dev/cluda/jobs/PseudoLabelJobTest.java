@@ -62,9 +62,9 @@ class PseudoLabelJobTest {
         out = dir.resolve("pseudo");
         key = ModelKey.of(checkpoint.checkpoint(), CheckpointWeights.TEACHER, TinyRuns.SPEC);
         long before = ExecutorModels.shared().loads();
-        result = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(checkpoint, CheckpointWeights.TEACHER,
-                TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, targetRoot, "train", BadSamplePolicy.FAIL, 0.968,
-                out.toString(), 2));
+        result = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(new CheckpointInference(checkpoint,
+                CheckpointWeights.TEACHER, TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, targetRoot, "train",
+                BadSamplePolicy.FAIL, 2), 0.968, out.toString()));
         loadsDuringJob = ExecutorModels.shared().loads() - before;
     }
 
@@ -186,9 +186,10 @@ class PseudoLabelJobTest {
         Path label = copy.resolve(Path.of(targetRoot).relativize(Path.of(first.labelPath())));
         Files.delete(label);
         Path unlabelledOut = dir.resolve("pseudo-unlabelled");
-        PseudoLabelJob.Result r = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(checkpoint,
-                CheckpointWeights.TEACHER, TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, copy.toString(), "train",
-                BadSamplePolicy.FAIL, 0.968, unlabelledOut.toString(), 2));
+        PseudoLabelJob.Result r = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(
+                new CheckpointInference(checkpoint, CheckpointWeights.TEACHER, TinyRuns.SPEC, null,
+                        DatasetKind.CITYSCAPES, copy.toString(), "train", BadSamplePolicy.FAIL, 2),
+                0.968, unlabelledOut.toString()));
         assertEquals(targetImages().size(), r.stats().images());
         assertTrue(Files.exists(unlabelledOut.resolve(first.id() + "_pseudo.png")));
         assertTrue(Files.exists(unlabelledOut.resolve(first.id() + "_conf.png")));
