@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Compute rare-class sampling statistics (per-image class pixels, frequencies, P(c)) as a Spark "
                 + "job and write sample_class_stats.json, sample_class_stats_dict.json, samples_with_class.json "
-                + "and " + ClassStatisticsJob.COUNTS_TABLE + ".")
+                + "and " + ClassStatisticsFiles.COUNTS_TABLE + ".")
 final class StatsCommand implements Callable<Integer> {
 
     @Mixin
@@ -96,7 +96,7 @@ final class StatsCommand implements Callable<Integer> {
                     result.images(), result.table().problems().size(), resolved.kind().configName(), resolved.root(),
                     presentClasses(stats), CityscapesClass.COUNT, temperature, minPixels,
                     ClassStatisticsFiles.SAMPLE_CLASS_STATS, ClassStatisticsFiles.SAMPLE_CLASS_STATS_DICT,
-                    ClassStatisticsFiles.SAMPLES_WITH_CLASS, ClassStatisticsJob.COUNTS_TABLE, dir,
+                    ClassStatisticsFiles.SAMPLES_WITH_CLASS, ClassStatisticsFiles.COUNTS_TABLE, dir,
                     (System.nanoTime() - began) / 1e9);
             console.flush();
         }
