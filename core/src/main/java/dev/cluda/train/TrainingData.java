@@ -55,8 +55,8 @@ public final class TrainingData {
      */
     public static TrainingData prepare(CludaConfig config, FileStore store, String statsOut, Consumer<String> log)
             throws IOException {
-        ensureSynthetic(config, config.data().source(), store, log);
-        ensureSynthetic(config, config.data().target(), store, log);
+        dev.cluda.dataset.SyntheticDatasets.ensure(config, config.data().source(), store, m -> log.accept("data: " + m));
+        dev.cluda.dataset.SyntheticDatasets.ensure(config, config.data().target(), store, m -> log.accept("data: " + m));
         ResolvedDataset source = config.data().source().resolve(true);
         ResolvedDataset target = config.data().target().resolve(false);
         TrainConfig train = config.train();
@@ -122,24 +122,6 @@ public final class TrainingData {
 
     private static TrainTransform.Scale scale(int[] edges) {
         return edges == null ? null : new TrainTransform.Scale(edges[0], edges[1]);
-    }
-
-    private static void ensureSynthetic(CludaConfig config, DatasetConfig dataset, FileStore store,
-                                        Consumer<String> log) throws IOException {
-        if (!dataset.isSynthetic() || SyntheticBenchmarkWriter.matches(config.synth(), store, dataset.root())) {
-            return;
-        }
-        log.accept("data: generating the synthetic benchmark in " + dataset.root());
-        // statistics of an earlier benchmark in the same folder would name the same files: drop them
-        String sourceRoot = dataset.resolve(true).root();
-        for (String name : List.of(ClassStatisticsFiles.SAMPLE_CLASS_STATS, ClassStatisticsFiles.SAMPLE_CLASS_STATS_DICT,
-                ClassStatisticsFiles.SAMPLES_WITH_CLASS, "sample_class_counts.parquet")) {
-            String path = store.resolve(sourceRoot, name);
-            if (store.exists(path)) {
-                store.deleteRecursively(path);
-            }
-        }
-        SyntheticBenchmarkWriter.write(config.synth(), store, dataset.root());
     }
 
     /**

@@ -4,19 +4,19 @@ import dev.cluda.config.CludaConfig;
 import dev.cluda.config.DatasetConfig;
 import dev.cluda.config.DatasetConfig.ResolvedDataset;
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.dataset.SyntheticDatasets;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.ClassStatisticsJob;
 import dev.cluda.jobs.SparkSessions;
-import dev.cluda.synth.SyntheticBenchmarkWriter;
 import dev.cluda.uda.ClassStatistics;
 import dev.cluda.uda.ClassStatisticsFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,7 +68,7 @@ final class StatsCommand implements Callable<Integer> {
         try (SparkSessions.Lease lease = SparkSessions.open(master, "cluda stats")) {
             SparkSession spark = lease.session();
             FileStore store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
-            ensureSynthetic(config, data, store, console);
+            SyntheticDatasets.ensure(config, data, store, printer(console));
             String existing = store.resolve(dir, ClassStatisticsFiles.SAMPLE_CLASS_STATS);
             if (!overwrite && store.exists(existing)) {
                 throw new IllegalArgumentException(existing + " already exists; pass --overwrite to replace the "
@@ -112,15 +112,12 @@ final class StatsCommand implements Callable<Integer> {
         };
     }
 
-    /** Generates the synthetic benchmark if the dataset is {@code synthetic} and it is missing, as training does. */
-    static void ensureSynthetic(CludaConfig config, DatasetConfig data, FileStore store, PrintWriter console)
-            throws IOException {
-        if (!data.isSynthetic() || SyntheticBenchmarkWriter.matches(config.synth(), store, data.root())) {
-            return;
-        }
-        console.println("stats: generating the synthetic benchmark in " + data.root());
-        console.flush();
-        SyntheticBenchmarkWriter.write(config.synth(), store, data.root());
+    /** A {@link SyntheticDatasets#ensure} log printing to {@code console} at once (generating takes a while). */
+    static Consumer<String> printer(PrintWriter console) {
+        return message -> {
+            console.println("stats: " + message);
+            console.flush();
+        };
     }
 
     /** One line per class: pixel share, P(c) at {@code temperature}, images with more than {@code minPixels}. */
