@@ -1,5 +1,6 @@
 package dev.cluda.rundir;
 
+import dev.cluda.error.InvalidFileException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,7 +92,7 @@ public final class CheckpointStore {
         }
         String path = store.resolve(dir, name);
         if (!store.exists(path)) {
-            throw new IOException(latest + " names " + name + ", which does not exist; the run directory is damaged");
+            throw new InvalidFileException(latest + " names " + name + ", which does not exist; the run directory is damaged");
         }
         return Optional.of(load(path, manager));
     }
@@ -117,7 +118,7 @@ public final class CheckpointStore {
             }
         }
         if (state == null) {
-            throw new IOException(path + ": not a cluda checkpoint (no state.json inside)");
+            throw new InvalidFileException(path + ": not a cluda checkpoint (no state.json inside)");
         }
         Map<String, String> metadata = new HashMap<>();
         state.path("metadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));

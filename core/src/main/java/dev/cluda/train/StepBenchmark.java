@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import dev.cluda.error.UserInputException;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.io.FileStore;
@@ -37,11 +38,11 @@ public final class StepBenchmark {
     public static Result run(CludaConfig config, FileStore store, int warmup, int steps, int rssEvery,
                              Consumer<String> log) throws IOException {
         if (steps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
+            throw new UserInputException("--steps must be >= 1 and --warmup >= 0");
         }
         if (warmup + steps > config.train().iters()) {
             // the learning-rate schedule ends at train.iters
-            throw new IllegalArgumentException("--warmup + --steps = " + (warmup + steps) + " exceeds train.iters = "
+            throw new UserInputException("--warmup + --steps = " + (warmup + steps) + " exceeds train.iters = "
                     + config.train().iters() + "; pass --set train.iters=" + (warmup + steps));
         }
         TrainingData data = TrainingData.prepare(config, store, null, log);

@@ -1,17 +1,16 @@
 package dev.cluda.train;
 
 import dev.cluda.config.CludaConfig;
-import dev.cluda.config.DatasetConfig;
 import dev.cluda.config.DatasetConfig.ResolvedDataset;
 import dev.cluda.config.TrainConfig;
 import dev.cluda.config.UdaConfig;
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.dataset.SyntheticDatasets;
 import dev.cluda.data.Sample;
 import dev.cluda.data.SampleLoader;
 import dev.cluda.data.SampleRef;
 import dev.cluda.data.Sharding;
 import dev.cluda.io.FileStore;
-import dev.cluda.synth.SyntheticBenchmarkWriter;
 import dev.cluda.transform.TrainTransform;
 import dev.cluda.uda.ClassStatistics;
 import dev.cluda.uda.ClassStatisticsFiles;
@@ -69,8 +68,9 @@ public final class TrainingData {
      */
     public static TrainingData prepare(CludaConfig config, FileStore store, String statsOut, int rank, int ranks,
                                        Consumer<String> log) throws IOException {
-        ensureSynthetic(config, config.data().source(), store, log);
-        ensureSynthetic(config, config.data().target(), store, log);
+        Consumer<String> data = m -> log.accept("data: " + m);
+        SyntheticDatasets.ensure(config, config.data().source(), store, data);
+        SyntheticDatasets.ensure(config, config.data().target(), store, data);
         ResolvedDataset source = config.data().source().resolve(true);
         ResolvedDataset target = config.data().target().resolve(false);
         TrainConfig train = config.train();
@@ -145,24 +145,6 @@ public final class TrainingData {
 
     private static TrainTransform.Scale scale(int[] edges) {
         return edges == null ? null : new TrainTransform.Scale(edges[0], edges[1]);
-    }
-
-    private static void ensureSynthetic(CludaConfig config, DatasetConfig dataset, FileStore store,
-                                        Consumer<String> log) throws IOException {
-        if (!dataset.isSynthetic() || SyntheticBenchmarkWriter.matches(config.synth(), store, dataset.root())) {
-            return;
-        }
-        log.accept("data: generating the synthetic benchmark in " + dataset.root());
-        // statistics of an earlier benchmark in the same folder would name the same files: drop them
-        String sourceRoot = dataset.resolve(true).root();
-        for (String name : List.of(ClassStatisticsFiles.SAMPLE_CLASS_STATS, ClassStatisticsFiles.SAMPLE_CLASS_STATS_DICT,
-                ClassStatisticsFiles.SAMPLES_WITH_CLASS, "sample_class_counts.parquet")) {
-            String path = store.resolve(sourceRoot, name);
-            if (store.exists(path)) {
-                store.deleteRecursively(path);
-            }
-        }
-        SyntheticBenchmarkWriter.write(config.synth(), store, dataset.root());
     }
 
     /**

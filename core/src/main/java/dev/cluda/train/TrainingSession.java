@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import dev.cluda.error.UserInputException;
 import dev.cluda.ndarray.GradMode;
 import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.parallel.GradientScope;
@@ -291,7 +292,7 @@ public final class TrainingSession implements AutoCloseable {
     private static NDList require(CheckpointStore.Checkpoint c, String part, String source) {
         NDList list = c.parts().get(part);
         if (list == null) {
-            throw new IllegalStateException(source + " has no " + part + " state; it was written by another"
+            throw new UserInputException(source + " has no " + part + " state; it was written by another"
                     + " configuration (uda.enabled differs?)");
         }
         return list;

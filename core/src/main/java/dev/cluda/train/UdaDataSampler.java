@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import dev.cluda.error.UserInputException;
 import dev.cluda.data.Sample;
 import dev.cluda.data.SampleLoader;
 import dev.cluda.data.SampleRef;
@@ -80,7 +81,7 @@ public final class UdaDataSampler {
     UdaDataSampler(Pool source, Pool target, RareClassSampler rareClassSampler, RcsCropRule cropRule,
                    PrecomputedPseudoLabels precomputed, TargetShard targetShard) {
         if (source.refs().isEmpty()) {
-            throw new IllegalArgumentException("the source dataset has no samples; check data.source.root");
+            throw new UserInputException("the source dataset has no samples; check data.source.root");
         }
         this.sourceLoader = source.loader();
         this.source = source.refs();
@@ -92,7 +93,7 @@ public final class UdaDataSampler {
         this.cropRule = cropRule;
         this.precomputed = precomputed;
         if (targetShard != null && this.target.size() < targetShard.sharding().ranks()) {
-            throw new IllegalArgumentException(this.target.size() + " target images cannot be shared by "
+            throw new UserInputException(this.target.size() + " target images cannot be shared by "
                     + targetShard.sharding().ranks() + " ranks; every rank needs at least one");
         }
         this.targetSharding = targetShard == null ? null : targetShard.sharding();
@@ -126,7 +127,7 @@ public final class UdaDataSampler {
                 trainId = draw.trainId();
                 ref = sourceByFile.get(draw.file());
                 if (ref == null) {
-                    throw new IllegalStateException("rare-class statistics name " + draw.file()
+                    throw new UserInputException("rare-class statistics name " + draw.file()
                             + ", which is not in the source dataset; recompute the statistics (cluda stats)");
                 }
             } else {
@@ -158,7 +159,7 @@ public final class UdaDataSampler {
     /** {@code n} unlabelled target crops of iteration {@code t} (which selects the epoch's shard when sharded). */
     public List<TransformedSample> targetBatch(int n, long t, SplittableRandom sampling, SplittableRandom crop) {
         if (target.isEmpty()) {
-            throw new IllegalStateException("no target samples: check data.target.root and data.target.split");
+            throw new UserInputException("no target samples: check data.target.root and data.target.split");
         }
         List<SampleRef> pool = targetPool(n, t);
         List<TransformedSample> batch = new ArrayList<>(n);
@@ -204,7 +205,7 @@ public final class UdaDataSampler {
 
     private static int checkSkips(int skips) {
         if (skips + 1 >= MAX_SKIPS) {
-            throw new IllegalStateException(MAX_SKIPS + " bad samples skipped in a row; the dataset looks broken");
+            throw new UserInputException(MAX_SKIPS + " bad samples skipped in a row; the dataset looks broken");
         }
         return skips + 1;
     }

@@ -36,6 +36,11 @@ public final class ClassStatisticsFiles {
     public static final String SAMPLE_CLASS_STATS = "sample_class_stats.json";
     public static final String SAMPLE_CLASS_STATS_DICT = "sample_class_stats_dict.json";
     public static final String SAMPLES_WITH_CLASS = "samples_with_class.json";
+    /**
+     * The Parquet table of per-image counts {@code cluda stats} writes beside the three files
+     * (not read or written here: Parquet needs Spark).
+     */
+    public static final String COUNTS_TABLE = "sample_class_counts.parquet";
 
     private static final String FILE_KEY = "file";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

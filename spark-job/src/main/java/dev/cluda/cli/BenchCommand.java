@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.DatasetConfig;
 import dev.cluda.config.DatasetConfig.ResolvedDataset;
+import dev.cluda.dataset.SyntheticDatasets;
 import dev.cluda.jobs.SparkSessions;
 import dev.cluda.jobs.StatsBenchmark;
 import dev.cluda.io.HadoopFileStore;
@@ -113,8 +114,8 @@ final class BenchCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             StatsBenchmark.Result r;
             try (SparkSessions.Lease lease = SparkSessions.open(master, "cluda bench stats")) {
-                StatsCommand.ensureSynthetic(config, data, new HadoopFileStore(
-                        lease.session().sparkContext().hadoopConfiguration()), err);
+                SyntheticDatasets.ensure(config, data, new HadoopFileStore(
+                        lease.session().sparkContext().hadoopConfiguration()), StatsCommand.printer(err));
                 r = StatsBenchmark.run(lease.session(), resolved.kind(), resolved.root(), data.split(), repeats);
             }
             ObjectMapper json = new ObjectMapper();

@@ -11,6 +11,7 @@ import dev.cluda.eval.EvalResult;
 import dev.cluda.eval.PredictionScorer;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
+import dev.cluda.jobs.CheckpointInference;
 import dev.cluda.jobs.CheckpointLocation;
 import dev.cluda.jobs.CheckpointWeights;
 import dev.cluda.jobs.DistributedEvalJob;
@@ -135,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
             kind = resolved.kind();
             datasetRoot = resolved.root();
         }
-        DistributedEvalJob.Request request = new DistributedEvalJob.Request(location, which, config.model().spec(),
+        CheckpointInference request = new CheckpointInference(location, which, config.model().spec(),
                 config.eval().size(), kind, datasetRoot, split == null ? config.data().evalSplit() : split,
                 config.data().onBadSample(), partitions);
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda eval")) {

@@ -5,6 +5,7 @@ import dev.cluda.config.DatasetConfig;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.io.OutputDirectory;
+import dev.cluda.jobs.CheckpointInference;
 import dev.cluda.jobs.CheckpointLocation;
 import dev.cluda.jobs.CheckpointWeights;
 import dev.cluda.jobs.SparkSessions;
@@ -68,9 +69,10 @@ final class PseudoLabelsCommand implements Callable<Integer> {
         OutputDirectory.prepare(store, outDir, overwrite ? OutputDirectory.IfExists.OVERWRITE
                 : OutputDirectory.IfExists.FAIL, false);
         String root = CheckpointLocation.absolute(dataset.root());
-        PseudoLabelJob.Request request = new PseudoLabelJob.Request(location, which, config.model().spec(),
+        CheckpointInference inference = new CheckpointInference(location, which, config.model().spec(),
                 config.eval().size(), dataset.kind(), root, split == null ? target.split() : split,
-                config.data().onBadSample(), config.uda().pseudoThreshold(), outDir, partitions);
+                config.data().onBadSample(), partitions);
+        PseudoLabelJob.Request request = new PseudoLabelJob.Request(inference, config.uda().pseudoThreshold(), outDir);
         long start = System.nanoTime();
         PseudoLabelJob.Result result;
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda pseudo-labels")) {

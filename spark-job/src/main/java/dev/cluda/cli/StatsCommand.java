@@ -1,22 +1,23 @@
 package dev.cluda.cli;
 
+import dev.cluda.error.UserInputException;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.DatasetConfig;
 import dev.cluda.config.DatasetConfig.ResolvedDataset;
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.dataset.SyntheticDatasets;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.ClassStatisticsJob;
 import dev.cluda.jobs.SparkSessions;
-import dev.cluda.synth.SyntheticBenchmarkWriter;
 import dev.cluda.uda.ClassStatistics;
 import dev.cluda.uda.ClassStatisticsFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Compute rare-class sampling statistics (per-image class pixels, frequencies, P(c)) as a Spark "
                 + "job and write sample_class_stats.json, sample_class_stats_dict.json, samples_with_class.json "
-                + "and " + ClassStatisticsJob.COUNTS_TABLE + ".")
+                + "and " + ClassStatisticsFiles.COUNTS_TABLE + ".")
 final class StatsCommand implements Callable<Integer> {
 
     @Mixin
@@ -68,10 +69,10 @@ final class StatsCommand implements Callable<Integer> {
         try (SparkSessions.Lease lease = SparkSessions.open(master, "cluda stats")) {
             SparkSession spark = lease.session();
             FileStore store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
-            ensureSynthetic(config, data, store, console);
+            SyntheticDatasets.ensure(config, data, store, printer(console));
             String existing = store.resolve(dir, ClassStatisticsFiles.SAMPLE_CLASS_STATS);
             if (!overwrite && store.exists(existing)) {
-                throw new IllegalArgumentException(existing + " already exists; pass --overwrite to replace the "
+                throw new UserInputException(existing + " already exists; pass --overwrite to replace the "
                         + "statistics in " + dir);
             }
             ClassStatisticsJob job = new ClassStatisticsJob(spark);
@@ -96,7 +97,7 @@ final class StatsCommand implements Callable<Integer> {
                     result.images(), result.table().problems().size(), resolved.kind().configName(), resolved.root(),
                     presentClasses(stats), CityscapesClass.COUNT, temperature, minPixels,
                     ClassStatisticsFiles.SAMPLE_CLASS_STATS, ClassStatisticsFiles.SAMPLE_CLASS_STATS_DICT,
-                    ClassStatisticsFiles.SAMPLES_WITH_CLASS, ClassStatisticsJob.COUNTS_TABLE, dir,
+                    ClassStatisticsFiles.SAMPLES_WITH_CLASS, ClassStatisticsFiles.COUNTS_TABLE, dir,
                     (System.nanoTime() - began) / 1e9);
             console.flush();
         }
@@ -108,19 +109,16 @@ final class StatsCommand implements Callable<Integer> {
         return switch (dataset.trim().toLowerCase(Locale.ROOT)) {
             case "source" -> true;
             case "target" -> false;
-            default -> throw new IllegalArgumentException("--dataset must be source or target, got '" + dataset + "'");
+            default -> throw new UserInputException("--dataset must be source or target, got '" + dataset + "'");
         };
     }
 
-    /** Generates the synthetic benchmark if the dataset is {@code synthetic} and it is missing, as training does. */
-    static void ensureSynthetic(CludaConfig config, DatasetConfig data, FileStore store, PrintWriter console)
-            throws IOException {
-        if (!data.isSynthetic() || SyntheticBenchmarkWriter.matches(config.synth(), store, data.root())) {
-            return;
-        }
-        console.println("stats: generating the synthetic benchmark in " + data.root());
-        console.flush();
-        SyntheticBenchmarkWriter.write(config.synth(), store, data.root());
+    /** A {@link SyntheticDatasets#ensure} log printing to {@code console} at once (generating takes a while). */
+    static Consumer<String> printer(PrintWriter console) {
+        return message -> {
+            console.println("stats: " + message);
+            console.flush();
+        };
     }
 
     /** One line per class: pixel share, P(c) at {@code temperature}, images with more than {@code minPixels}. */

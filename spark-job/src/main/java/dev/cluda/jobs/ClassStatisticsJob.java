@@ -31,11 +31,15 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ClassStatisticsJob {
 
-    /** The Parquet table of per-image counts written next to the JSON files. */
-    public static final String COUNTS_TABLE = "sample_class_counts.parquet";
-    /** Column of the statistics key ({@link UdaDataSampler#rcsKey}, the label path) in {@value #COUNTS_TABLE}. */
+    /**
+     * Column of the statistics key ({@link UdaDataSampler#rcsKey}, the label path) in
+     * {@value ClassStatisticsFiles#COUNTS_TABLE}.
+     */
     public static final String FILE = "file";
-    /** Schema of {@value #COUNTS_TABLE}: id, file and one count column per train id, named like {@code traffic_light}. */
+    /**
+     * Schema of {@value ClassStatisticsFiles#COUNTS_TABLE}: id, file and one count column per
+     * train id, named like {@code traffic_light}.
+     */
     public static final StructType COUNTS_SCHEMA = countsSchema();
 
     /**
@@ -92,7 +96,8 @@ public final class ClassStatisticsJob {
 
     /**
      * Writes the three JSON files of reference §3 ({@link ClassStatisticsFiles}) and
-     * {@value #COUNTS_TABLE} into {@code dir} (any Hadoop FileSystem URI), replacing earlier ones.
+     * {@value ClassStatisticsFiles#COUNTS_TABLE} into {@code dir} (any Hadoop FileSystem URI),
+     * replacing earlier ones.
      */
     public void write(Result result, String dir) throws IOException {
         FileStore store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
@@ -110,10 +115,13 @@ public final class ClassStatisticsJob {
             rows.add(RowFactory.create(values));
         }
         spark.createDataFrame(rows, COUNTS_SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite)
-                .parquet(store.resolve(dir, COUNTS_TABLE));
+                .parquet(store.resolve(dir, ClassStatisticsFiles.COUNTS_TABLE));
     }
 
-    /** The count column of a train id in {@value #COUNTS_TABLE}: the class name, {@code traffic_light} style. */
+    /**
+     * The count column of a train id in {@value ClassStatisticsFiles#COUNTS_TABLE}: the class
+     * name, {@code traffic_light} style.
+     */
     public static String countColumn(int trainId) {
         return CityscapesClass.ofTrainId(trainId).name().toLowerCase(Locale.ROOT);
     }

@@ -1,60 +1,23 @@
 package dev.cluda.jobs;
 
-import ai.djl.ndarray.NDManager;
-import dev.cluda.data.BadSamplePolicy;
-import dev.cluda.data.DatasetKind;
 import dev.cluda.data.Sample;
-import dev.cluda.data.SampleLoader;
-import dev.cluda.data.SampleRef;
 import dev.cluda.eval.ConfusionMatrix;
 import dev.cluda.eval.EvalResult;
 import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.io.FileStore;
-import dev.cluda.io.HadoopFileStore;
-import dev.cluda.model.ModelSpec;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import java.io.Serializable;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * {@code cluda eval --checkpoint}: whole-image evaluation (reference §9) on Spark executors. Each
- * partition leases the model from {@link ExecutorModels#shared()}, runs
- * {@link SegmentationEvaluator#accumulate} on its images (the code the trainer evaluates with) and
- * returns its confusion matrix as a long array ({@link ConfusionMatrix#toLongArray()} followed by
- * the image and skipped counts); the arrays are summed with {@code treeAggregate}. Sums of counts
- * are exact, so the result equals a single-process evaluation of the same checkpoint.
+ * {@code cluda eval --checkpoint}: whole-image evaluation (reference §9) on Spark executors, a
+ * {@link CheckpointInference} over the labelled images of the split. Each partition predicts its
+ * images as {@link SegmentationEvaluator} does (the code the trainer evaluates with) and returns
+ * its confusion matrix with the image and skipped counts; the partitions' counts are summed with
+ * {@code treeAggregate}. Sums of counts are exact, so the result equals a single-process
+ * evaluation of the same checkpoint.
  */
 public final class DistributedEvalJob {
-
-    /**
-     * What to evaluate.
-     *
-     * @param weights the network to evaluate; the trainer evaluates the student (reference §2.1)
-     * @param inferenceSize {width, height} of inference ({@code eval.size}) or null for the image size
-     * @param partitions Spark partitions, 0 for the default parallelism
-     */
-    public record Request(CheckpointLocation checkpoint, CheckpointWeights weights, ModelSpec model,
-                          int[] inferenceSize, DatasetKind kind, String root, String split,
-                          BadSamplePolicy onBadSample, int partitions) {
-
-        public Request {
-            Objects.requireNonNull(checkpoint, "checkpoint");
-            Objects.requireNonNull(weights, "weights");
-            Objects.requireNonNull(model, "model");
-            Objects.requireNonNull(kind, "kind");
-            Objects.requireNonNull(root, "root");
-            Objects.requireNonNull(split, "split");
-            Objects.requireNonNull(onBadSample, "onBadSample");
-            inferenceSize = inferenceSize == null ? null : inferenceSize.clone();
-            new SegmentationEvaluator(inferenceSize); // validates the size
-        }
-    }
 
     /**
      * The evaluation: {@code eval.json}'s content (its {@code iter} is the checkpoint's iteration),
@@ -67,89 +30,63 @@ public final class DistributedEvalJob {
     }
 
     /**
-     * Runs the evaluation.
+     * Runs the evaluation of {@code request} (the trainer evaluates the student, reference §2.1).
      *
      * @throws IllegalArgumentException if the split has no images or an image has no label
      * @throws IOException naming the file, for a bad sample under {@code data.onBadSample = fail}
      */
-    public static Result run(SparkSession spark, FileStore store, Request request) throws IOException {
-        SampleLoader loader = new SampleLoader(request.kind().reader(), store, request.onBadSample());
-        List<SampleRef> refs = loader.index(request.root(), request.split());
-        if (refs.isEmpty()) {
-            throw new IllegalArgumentException("no samples in split \"" + request.split() + "\" below "
-                    + request.root() + "; check the dataset root and split name");
-        }
+    public static Result run(SparkSession spark, FileStore store, CheckpointInference request) throws IOException {
         int classes = request.model().numClasses();
-        int length = classes * classes + classes;
-        PartitionWork work = new PartitionWork(request, ModelKey.of(request.checkpoint().checkpoint(),
-                request.weights(), request.model()),
-                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-        long[] sums = ImageShards.run(() -> ImageShards.distribute(spark, refs, request.partitions())
-                .mapPartitions(work)
-                .treeAggregate(new long[length + 2], DistributedEvalJob::addInto, DistributedEvalJob::addInto));
-        ConfusionMatrix matrix = ConfusionMatrix.fromLongArray(classes, Arrays.copyOf(sums, length));
-        long images = sums[length];
-        long skipped = sums[length + 1] + loader.log().skippedCount();
-        EvalResult eval = EvalResult.of((int) request.checkpoint().iteration(), images, matrix);
-        return new Result(eval, matrix, skipped);
+        CheckpointInference.Run<Counts> run = request.run(spark, store, CheckpointInference.Images.LABELLED,
+                new Evaluate(classes), rdd -> rdd.treeAggregate(new Counts(classes), Counts::add, Counts::add));
+        Counts sums = run.value();
+        EvalResult eval = EvalResult.of((int) request.checkpoint().iteration(), sums.images, sums.matrix);
+        return new Result(eval, sums.matrix, sums.skipped + run.skippedWhileIndexing());
     }
 
-    private static long[] addInto(long[] into, long[] other) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] += other[i];
-        }
-        return into;
-    }
-
-    /** One partition: {@code [matrix (C*C + C), images, skipped]}. */
-    private static final class PartitionWork implements FlatMapFunction<Iterator<ImageTask>, long[]> {
+    /** A partition's counts, then their sums: the confusion matrix, images evaluated, images skipped. */
+    private static final class Counts implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
-        private final ModelKey key;
-        private final int[] inferenceSize;
-        private final DatasetKind kind;
-        private final BadSamplePolicy onBadSample;
-        private final SerializableConfiguration hadoop;
+        final ConfusionMatrix matrix;
+        long images;
+        long skipped;
 
-        PartitionWork(Request request, ModelKey key, SerializableConfiguration hadoop) {
-            this.key = key;
-            this.inferenceSize = request.inferenceSize();
-            this.kind = request.kind();
-            this.onBadSample = request.onBadSample();
-            this.hadoop = hadoop;
+        Counts(int classes) {
+            this.matrix = new ConfusionMatrix(classes);
+        }
+
+        /** Adds {@code other} into this (exact: counts only). */
+        Counts add(Counts other) {
+            matrix.add(other.matrix);
+            images += other.images;
+            skipped += other.skipped;
+            return this;
+        }
+    }
+
+    /** Per image: the evaluator's prediction against the label. */
+    private record Evaluate(int classes) implements CheckpointInference.PartitionWork<Counts> {
+
+        @Override
+        public Counts start() {
+            return new Counts(classes);
         }
 
         @Override
-        public Iterator<long[]> call(Iterator<ImageTask> images) throws IOException {
-            ConfusionMatrix matrix = new ConfusionMatrix(key.numClasses());
-            long evaluated = 0;
-            long skipped = 0;
-            if (images.hasNext()) {
-                FileStore store = new HadoopFileStore(hadoop.value());
-                SampleLoader loader = new SampleLoader(kind.reader(), store, onBadSample);
-                SegmentationEvaluator evaluator = new SegmentationEvaluator(inferenceSize);
-                try (ExecutorModels.Lease lease = ExecutorModels.shared().acquire(key, store);
-                     NDManager manager = NDManager.newBaseManager()) {
-                    while (images.hasNext()) {
-                        Optional<Sample> sample = loader.read(images.next().ref());
-                        if (sample.isEmpty()) {
-                            skipped++;
-                            continue;
-                        }
-                        lease.infer(model -> {
-                            evaluator.accumulate(model, manager, sample.get(), matrix);
-                            return null;
-                        });
-                        evaluated++;
-                    }
-                }
+        public void add(Counts counts, Sample sample, ImageInference inference, FileStore store) throws IOException {
+            if (sample.trainIds() == null) {
+                // as SegmentationEvaluator#accumulate refuses it, before running the model
+                throw new IllegalArgumentException(sample.ref().imagePath() + " has no label to evaluate against");
             }
-            long[] flat = matrix.toLongArray();
-            long[] out = Arrays.copyOf(flat, flat.length + 2);
-            out[flat.length] = evaluated;
-            out[flat.length + 1] = skipped;
-            return List.of(out).iterator();
+            counts.matrix.accumulate(sample.trainIds(), inference.predict(sample.image()));
+            counts.images++;
+        }
+
+        @Override
+        public void skip(Counts counts) {
+            counts.skipped++;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cluda.jobs;
 
+import dev.cluda.error.UserInputException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.io.FileStore;
@@ -167,7 +168,7 @@ public final class ExecutorModels {
                     .load(key.checkpoint(), scratch);
             NDList part = checkpoint.parts().get(key.weights().partName());
             if (part == null) {
-                throw new IllegalArgumentException(key.checkpoint() + " holds no " + key.weights().partName()
+                throw new UserInputException(key.checkpoint() + " holds no " + key.weights().partName()
                         + " weights (it has " + new java.util.TreeSet<>(checkpoint.parts().keySet())
                         + "); a teacher is saved only by UDA runs (uda.enabled = true): use --weights student");
             }

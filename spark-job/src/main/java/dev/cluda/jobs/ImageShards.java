@@ -17,13 +17,10 @@ final class ImageShards {
 
     /**
      * The images as an RDD of {@code partitions} slices (0: the context's default parallelism),
-     * never more slices than images; consecutive images share a slice.
+     * never more slices than images; consecutive images share a slice. {@link CheckpointInference}
+     * has checked that {@code partitions >= 0}.
      */
     static JavaRDD<ImageTask> distribute(SparkSession spark, List<SampleRef> refs, int partitions) {
-        if (partitions < 0) {
-            throw new IllegalArgumentException("partitions must be >= 0 (0: Spark's default parallelism), got "
-                    + partitions);
-        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int wanted = partitions == 0 ? jsc.defaultParallelism() : partitions;
         int slices = Math.max(1, Math.min(wanted, refs.size()));

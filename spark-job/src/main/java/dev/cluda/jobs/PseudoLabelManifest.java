@@ -42,7 +42,7 @@ public record PseudoLabelManifest(int formatVersion, String checkpoint, long ite
     public static final String LABEL_SUFFIX = "_pseudo.png";
     /** Suffix of the confidence PNG of an image id. */
     public static final String CONFIDENCE_SUFFIX = "_conf.png";
-    /** How the inference ran: BatchNorm on running statistics (see {@link PseudoLabeler}). */
+    /** How the inference ran: BatchNorm on running statistics (see {@link ImageLabeler}). */
     public static final String BATCH_NORM = "running_statistics";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -12,7 +12,6 @@ import dev.cluda.io.HadoopFileStore;
 import dev.cluda.io.LogCapture;
 import dev.cluda.io.S3ProxyServer;
 import dev.cluda.io.S3Settings;
-import dev.cluda.jobs.ClassStatisticsJob;
 import dev.cluda.jobs.ExecutorModels;
 import dev.cluda.jobs.PseudoLabelManifest;
 import dev.cluda.jobs.TestSpark;
@@ -204,7 +203,7 @@ class S3PipelineTest {
                 ClassStatisticsFiles.SAMPLES_WITH_CLASS)) {
             assertTrue(store.exists(SOURCE_ROOT + "/" + name), name);
         }
-        assertTrue(store.listFiles(SOURCE_ROOT + "/" + ClassStatisticsJob.COUNTS_TABLE).stream()
+        assertTrue(store.listFiles(SOURCE_ROOT + "/" + ClassStatisticsFiles.COUNTS_TABLE).stream()
                 .anyMatch(p -> p.endsWith(".parquet")), "Parquet part files on S3");
         assertEquals(6, ClassStatisticsFiles.read(store, SOURCE_ROOT).images().size());
         assertFalse(spark.sparkContext().isStopped(), "the command must not stop the test's session");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.io.HadoopFileStore;
-import dev.cluda.jobs.ClassStatisticsJob;
 import dev.cluda.jobs.TestSpark;
 import dev.cluda.uda.ClassStatisticsFiles;
 import java.io.IOException;
@@ -55,7 +54,7 @@ class StatsCommandTest {
         assertEquals(0, r.exitCode(), r.err() + r.out());
         Path root = dir.resolve("bench/gta5");
         for (String name : List.of(ClassStatisticsFiles.SAMPLE_CLASS_STATS, ClassStatisticsFiles.SAMPLE_CLASS_STATS_DICT,
-                ClassStatisticsFiles.SAMPLES_WITH_CLASS, ClassStatisticsJob.COUNTS_TABLE)) {
+                ClassStatisticsFiles.SAMPLES_WITH_CLASS, ClassStatisticsFiles.COUNTS_TABLE)) {
             assertTrue(Files.exists(root.resolve(name)), name);
         }
         assertEquals(4, ClassStatisticsFiles.read(HadoopFileStore.local(), root.toString()).images().size());

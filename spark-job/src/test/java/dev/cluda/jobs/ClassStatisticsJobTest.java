@@ -111,7 +111,7 @@ class ClassStatisticsJobTest {
         ClassStatisticsJob job = new ClassStatisticsJob(spark);
         ClassStatisticsJob.Result result = job.compute(DatasetKind.GTA5, gta5, "", BadSamplePolicy.FAIL);
         job.write(result, dir.toString());
-        Dataset<Row> table = spark.read().parquet(dir.resolve(ClassStatisticsJob.COUNTS_TABLE).toString());
+        Dataset<Row> table = spark.read().parquet(dir.resolve(ClassStatisticsFiles.COUNTS_TABLE).toString());
         assertEquals(21, table.columns().length);
         assertEquals("traffic_light", table.columns()[2 + 6]);
         assertEquals(8, table.count());

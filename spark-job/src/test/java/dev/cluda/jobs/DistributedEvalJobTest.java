@@ -53,8 +53,8 @@ class DistributedEvalJobTest {
         spark.stop();
     }
 
-    private static DistributedEvalJob.Request request(String root, String split, BadSamplePolicy policy) {
-        return new DistributedEvalJob.Request(checkpoint, CheckpointWeights.STUDENT, TinyRuns.SPEC, null,
+    private static CheckpointInference request(String root, String split, BadSamplePolicy policy) {
+        return new CheckpointInference(checkpoint, CheckpointWeights.STUDENT, TinyRuns.SPEC, null,
                 DatasetKind.CITYSCAPES, root, split, policy, 2);
     }
 

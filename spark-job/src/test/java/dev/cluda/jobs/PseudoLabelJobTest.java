@@ -62,9 +62,9 @@ class PseudoLabelJobTest {
         out = dir.resolve("pseudo");
         key = ModelKey.of(checkpoint.checkpoint(), CheckpointWeights.TEACHER, TinyRuns.SPEC);
         long before = ExecutorModels.shared().loads();
-        result = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(checkpoint, CheckpointWeights.TEACHER,
-                TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, targetRoot, "train", BadSamplePolicy.FAIL, 0.968,
-                out.toString(), 2));
+        result = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(new CheckpointInference(checkpoint,
+                CheckpointWeights.TEACHER, TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, targetRoot, "train",
+                BadSamplePolicy.FAIL, 2), 0.968, out.toString()));
         loadsDuringJob = ExecutorModels.shared().loads() - before;
     }
 
@@ -120,14 +120,14 @@ class PseudoLabelJobTest {
         GradMode.disableOnThisThread();
         try (NDManager manager = NDManager.newBaseManager()) {
             SegmentationModel teacher = ExecutorModels.loadCheckpoint(key, STORE, manager);
-            PseudoLabel expected = new PseudoLabeler(null).label(teacher, manager, sample.image());
+            PseudoLabel expected = new ImageLabeler(null).label(teacher, manager, sample.image());
             assertArrayEquals(expected.trainIds().ids(), readPng(out.resolve(ref.id() + "_pseudo.png")).ids());
             assertArrayEquals(expected.quantizedConfidence().ids(), readPng(out.resolve(ref.id() + "_conf.png")).ids());
             LabelMap evaluator = new SegmentationEvaluator(null).predict(teacher, manager, sample.image());
             assertArrayEquals(evaluator.ids(), expected.trainIds().ids());
             SegmentationModel student = ExecutorModels.loadCheckpoint(
                     ModelKey.of(checkpoint.checkpoint(), CheckpointWeights.STUDENT, TinyRuns.SPEC), STORE, manager);
-            PseudoLabel fromStudent = new PseudoLabeler(null).label(student, manager, sample.image());
+            PseudoLabel fromStudent = new ImageLabeler(null).label(student, manager, sample.image());
             assertTrue(!java.util.Arrays.equals(fromStudent.confidence(), expected.confidence()),
                     "the job must use the teacher, not the student");
         }
@@ -141,7 +141,7 @@ class PseudoLabelJobTest {
             SegmentationModel teacher = ExecutorModels.loadCheckpoint(key, STORE, manager);
             for (SampleRef ref : targetImages()) {
                 Sample sample = DatasetKind.CITYSCAPES.reader().read(STORE, ref);
-                expected.add(new PseudoLabeler(null).label(teacher, manager, sample.image()), sample.trainIds());
+                expected.add(new ImageLabeler(null).label(teacher, manager, sample.image()), sample.trainIds());
             }
         }
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
@@ -186,9 +186,10 @@ class PseudoLabelJobTest {
         Path label = copy.resolve(Path.of(targetRoot).relativize(Path.of(first.labelPath())));
         Files.delete(label);
         Path unlabelledOut = dir.resolve("pseudo-unlabelled");
-        PseudoLabelJob.Result r = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(checkpoint,
-                CheckpointWeights.TEACHER, TinyRuns.SPEC, null, DatasetKind.CITYSCAPES, copy.toString(), "train",
-                BadSamplePolicy.FAIL, 0.968, unlabelledOut.toString(), 2));
+        PseudoLabelJob.Result r = PseudoLabelJob.run(spark, STORE, new PseudoLabelJob.Request(
+                new CheckpointInference(checkpoint, CheckpointWeights.TEACHER, TinyRuns.SPEC, null,
+                        DatasetKind.CITYSCAPES, copy.toString(), "train", BadSamplePolicy.FAIL, 2),
+                0.968, unlabelledOut.toString()));
         assertEquals(targetImages().size(), r.stats().images());
         assertTrue(Files.exists(unlabelledOut.resolve(first.id() + "_pseudo.png")));
         assertTrue(Files.exists(unlabelledOut.resolve(first.id() + "_conf.png")));

@@ -1,5 +1,6 @@
 package dev.cluda.jobs;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.cluda.data.RgbImage;
@@ -16,13 +17,16 @@ import dev.cluda.model.SegmentationModel;
  * <p>The network runs in inference mode: BatchNorm uses its running statistics. Online training
  * pseudo-labels with batch statistics by default ({@code uda.teacherBatchStats}); a precomputed
  * label must not depend on which images share a batch, so this class does not.
+ *
+ * <p>Not to be confused with {@link dev.cluda.uda.PseudoLabeler}, which turns a training batch's
+ * teacher logits into labels and a thresholded confidence weight (reference §2.2).
  */
-public final class PseudoLabeler {
+public final class ImageLabeler {
 
     private final SegmentationEvaluator inference;
 
     /** @param size {width, height} of inference, multiples of 32, or null to run at the image's own size */
-    public PseudoLabeler(int[] size) {
+    public ImageLabeler(int[] size) {
         if (size != null && (size.length != 2 || size[0] <= 0 || size[1] <= 0)) {
             throw new IllegalArgumentException("inference size must be [width, height] in positive multiples of 32");
         }
@@ -36,8 +40,12 @@ public final class PseudoLabeler {
      * @throws IllegalArgumentException if the inference size is not a multiple of 32
      */
     public PseudoLabel label(SegmentationModel model, NDManager manager, RgbImage image) {
-        return inference.withLogits(model, manager, image, full -> new PseudoLabel(
-                SegmentationEvaluator.argMax(full, image.width(), image.height()),
-                full.softmax(1).max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray()));
+        return inference.withLogits(model, manager, image, full -> fromLogits(full, image.width(), image.height()));
+    }
+
+    /** The pseudo-label of logits already upsampled to the image's size {@code (1, K, H, W)}. */
+    static PseudoLabel fromLogits(NDArray full, int width, int height) {
+        return new PseudoLabel(SegmentationEvaluator.argMax(full, width, height),
+                full.softmax(1).max(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray());
     }
 }
