@@ -5,7 +5,7 @@ package dev.cluda.comm;
  * The message names the peer rank, its address and what was going on. Unchecked so that it fails
  * the Spark task, which then retries the barrier stage.
  */
-public final class CollectiveException extends RuntimeException {
+final class CollectiveException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

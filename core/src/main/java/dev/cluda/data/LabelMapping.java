@@ -11,7 +11,7 @@ import java.util.function.ToIntFunction;
  * SYNTHIA {@code 22}); a raw value above it is not "ignore" but a broken or foreign label file,
  * and {@link #apply} rejects it.
  */
-public final class LabelMapping {
+final class LabelMapping {
 
     private final String name;
     private final int maxValidId;

@@ -10,7 +10,7 @@ import java.io.InputStream;
  * (band 0) and instance data in the others (reference §8.2); the dataset has no splits, so the
  * split argument is ignored. The sample id is the file name without {@code .png}.
  */
-public final class SynthiaReader extends PairedDatasetReader {
+final class SynthiaReader extends PairedDatasetReader {
 
     private static final LabelMapping MAPPING = LabelMapping.synthia();
 

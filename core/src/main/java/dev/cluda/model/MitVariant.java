@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * The six Mix Transformer encoders of SegFormer ({@code mix_transformer.py}, reference §6.1): stage widths
  * and depths; all share heads (1, 2, 5, 8), spatial-reduction ratios (8, 4, 2, 1) and MLP ratio 4.
  */
-public enum MitVariant {
+enum MitVariant {
     MIT_B0(new int[] {32, 64, 160, 256}, new int[] {2, 2, 2, 2}),
     MIT_B1(new int[] {64, 128, 320, 512}, new int[] {2, 2, 2, 2}),
     MIT_B2(new int[] {64, 128, 320, 512}, new int[] {3, 4, 6, 3}),

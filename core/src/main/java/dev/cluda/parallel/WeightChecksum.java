@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * xxHash64's round and avalanche applied to each 32-bit word; CPU arrays are read through DJL's
  * zero-copy view, so a 3.3 M-parameter model hashes in milliseconds.
  */
-public final class WeightChecksum {
+final class WeightChecksum {
 
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param instanceIds instance id per pixel ({@code y * width + x}), 0 where no instance is drawn
  * @param instances   the instances, {@code instances.get(i).id() == i + 1}
  */
-public record Scene(LabelMap labels, int[] instanceIds, List<Instance> instances) {
+record Scene(LabelMap labels, int[] instanceIds, List<Instance> instances) {
 
     public Scene {
         Objects.requireNonNull(labels, "labels");

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * noise (σ ≈ 8 levels per channel). Each effect is scaled (or blended) by s. Every random number
  * is drawn whatever s is, so a scene rendered at two strengths differs only by the style.
  */
-public final class SceneRenderer {
+final class SceneRenderer {
 
     private static final double SOURCE_TINT = 12;
     private static final double TARGET_TINT = 20;

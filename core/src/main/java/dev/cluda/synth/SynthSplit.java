@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * splits (Cityscapes layout). Each image draws its randomness from (seed, split, index, stream),
  * so any image can be generated alone, in any order, on any thread.
  */
-public enum SynthSplit {
+enum SynthSplit {
     SOURCE(false, ""),
     TARGET_TRAIN(true, "train"),
     TARGET_VAL(true, "val");

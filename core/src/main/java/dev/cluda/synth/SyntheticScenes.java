@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * far to near and grow towards the bottom. Fifteen classes occur: all but wall, fence, train and
  * motorcycle. Object counts and scales follow the split's {@link DomainLayout}.
  */
-public final class SyntheticScenes {
+final class SyntheticScenes {
 
     static final int SKY = CityscapesClass.SKY.trainId();
     static final int BUILDING = CityscapesClass.BUILDING.trainId();

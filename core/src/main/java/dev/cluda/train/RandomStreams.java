@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * a resumed run (or a rank restarted by Spark) reproduces the same draws from these four numbers
  * alone.
  */
-public final class RandomStreams {
+final class RandomStreams {
 
     /** What a stream is for; each purpose gets an independent stream. */
     public enum Purpose {

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  * {@code h * 2π}; the four run in a random order and every step clamps to [0, 1] as kornia does.
  * kornia divides the saturation by {@code v + eps}; here it is {@code delta / v} (0 where v = 0).
  */
-public final class ColorJitter {
+final class ColorJitter {
 
     /** The four operations, in kornia's index order. */
     public enum Op { BRIGHTNESS, CONTRAST, SATURATION, HUE }

@@ -7,7 +7,7 @@ import dev.cluda.data.RgbImage;
  * A crop window: columns {@code [x, x + width)}, rows {@code [y, y + height)}. The same box is
  * applied to an image, its label and any mask (reference §8.3, §2.3).
  */
-public record CropBox(int x, int y, int width, int height) {
+record CropBox(int x, int y, int width, int height) {
 
     public CropBox {
         if (x < 0 || y < 0 || width <= 0 || height <= 0) {

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  * Horizontal flip with probability {@code p} (mmseg {@code RandomFlip}, reference §8.3: p = 0.5).
  * One draw decides for the image, its label and its mask together.
  */
-public final class Flip {
+final class Flip {
 
     private final double probability;
 

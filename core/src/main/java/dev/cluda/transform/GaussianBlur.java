@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  * nearest 10% of that side), reflect border (torch {@code 'reflect'}: the edge pixel is not
  * repeated). Implemented as two separable 1-D passes, equal to kornia's 2-D outer-product kernel.
  */
-public final class GaussianBlur {
+final class GaussianBlur {
 
     /** σ is drawn uniformly from [{@value #SIGMA_MIN}, {@value #SIGMA_MAX}). */
     public static final double SIGMA_MIN = 0.15;

@@ -7,7 +7,7 @@ import dev.cluda.data.LabelMap;
  * with 0, label with 255 (ignore), masks with 0 (padding is never a valid pseudo-label pixel).
  * Inputs already at least that large are returned unchanged.
  */
-public final class Pad {
+final class Pad {
 
     private final int width;
     private final int height;

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  * non-ignore pixels; each rejected box is replaced by a fresh draw, and the draw after the last
  * rejection is kept unchecked, exactly as mmseg's loop does (so at most 11 draws).
  */
-public final class RandomCrop {
+final class RandomCrop {
 
     /** mmseg checks the class ratio at most this many times. */
     public static final int MAX_TRIES = 10;

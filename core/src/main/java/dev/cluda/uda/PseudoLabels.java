@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDArray;
  * @param meanMaxProbability the mean over all B·H·W pixels of the max probability (the
  *     {@code pseudo_conf} metric)
  */
-public record PseudoLabels(NDArray labels, NDArray weights, float[] confidence, double meanMaxProbability)
+record PseudoLabels(NDArray labels, NDArray weights, float[] confidence, double meanMaxProbability)
         implements AutoCloseable {
 
     public PseudoLabels {

@@ -9,7 +9,7 @@ import org.apache.spark.resource.ResourceInformation;
  * the task ({@code spark.task.resource.gpu.amount=1} with a discovery script), else the CPU, so
  * the same code runs with and without GPUs.
  */
-public final class DeviceAssignment {
+final class DeviceAssignment {
 
     /** Spark's resource name for GPUs. */
     public static final String GPU = "gpu";

@@ -21,7 +21,7 @@ import dev.cluda.model.SegmentationModel;
  * <p>Not to be confused with {@link dev.cluda.uda.PseudoLabeler}, which turns a training batch's
  * teacher logits into labels and a thresholded confidence weight (reference §2.2).
  */
-public final class ImageLabeler {
+final class ImageLabeler {
 
     private final SegmentationEvaluator inference;
 

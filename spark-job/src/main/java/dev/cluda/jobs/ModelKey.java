@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param checkpoint the {@code iter_*.ckpt} file (a resolved file, never a run directory, so every
  *     executor loads the same iteration even while training writes newer ones)
  */
-public record ModelKey(String checkpoint, CheckpointWeights weights, String encoder, int embedWidth, int fusedWidth,
+record ModelKey(String checkpoint, CheckpointWeights weights, String encoder, int embedWidth, int fusedWidth,
                        int numClasses, double dropPathRate) implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A teacher's pseudo-label for one image (reference §2.2): the arg-max train id and the maximum
  * softmax probability of every pixel, at the image's size, height-major ({@code y * width + x}).
  */
-public record PseudoLabel(LabelMap trainIds, float[] confidence) {
+record PseudoLabel(LabelMap trainIds, float[] confidence) {
 
     /** The 8-bit quantisation of a probability: {@code round(p · 255)}. */
     public static final int CONFIDENCE_SCALE = 255;

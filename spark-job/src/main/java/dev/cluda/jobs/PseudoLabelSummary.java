@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *                          pixel_accuracy, classes, num_images}}</pre>
  * {@code classes} lists all 19 Cityscapes classes in train-id order.
  */
-public final class PseudoLabelSummary {
+final class PseudoLabelSummary {
 
     /** The version of this layout. */
     public static final int FORMAT_VERSION = 1;

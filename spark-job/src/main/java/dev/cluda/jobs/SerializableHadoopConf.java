@@ -16,7 +16,7 @@ import org.apache.hadoop.conf.Configuration;
  * Credentials in the configuration travel with it, as they do in Spark's own broadcast of the
  * Hadoop configuration; they are never printed.
  */
-public final class SerializableHadoopConf implements Serializable {
+final class SerializableHadoopConf implements Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;
