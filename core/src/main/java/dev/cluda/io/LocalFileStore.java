@@ -96,10 +96,10 @@ public final class LocalFileStore implements FileStore {
     public void writeAtomically(String path, byte[] bytes) throws IOException {
         Path target = Path.of(path).toAbsolutePath();
         Path dir = target.getParent();
-        Files.createDirectories(dir);
         Path tmp = dir.resolve(TempFiles.tempName(target.getFileName().toString()));
         boolean renamed = false;
         try {
+            Files.createDirectories(dir);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {

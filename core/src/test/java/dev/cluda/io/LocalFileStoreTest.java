@@ -82,6 +82,15 @@ class LocalFileStoreTest {
     }
 
     @Test
+    void writeAtomically_parentIsAFile_failsNamingTarget() throws IOException {
+        Files.writeString(dir.resolve("checkpoints"), "not a directory");
+        String target = dir.resolve("checkpoints/latest").toString();
+        IOException e = assertThrows(IOException.class,
+                () -> new LocalFileStore().writeAtomically(target, bytes("x")));
+        assertTrue(e.getMessage().startsWith("cannot write " + target + " (1 bytes needed, "), e.getMessage());
+    }
+
+    @Test
     void writeAtomically_newFile_createsParentDirectories() throws IOException {
         Path target = dir.resolve("a/b/c.json");
         new LocalFileStore().writeAtomically(target.toString(), bytes("{}"));
