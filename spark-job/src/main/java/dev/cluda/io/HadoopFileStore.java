@@ -8,9 +8,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -48,6 +50,8 @@ public final class HadoopFileStore implements FileStore {
     private final Runnable beforeReplace;
     /** Atomic writes to {@code file:} paths: java.nio's rename replaces in one step, Hadoop's local rename does not. */
     private final LocalFileStore local;
+    /** One FileContext per file system: each new one opens its own client (a DFSClient on HDFS). */
+    private final Map<URI, FileContext> fileContexts = new ConcurrentHashMap<>();
 
     public HadoopFileStore(Configuration conf) {
         this(conf, () -> { });
@@ -180,12 +184,22 @@ public final class HadoopFileStore implements FileStore {
             if (OBJECT_STORE_SCHEMES.contains(fs.getUri().getScheme().toLowerCase(Locale.ROOT))) {
                 uploadObject(fs, target, bytes, beforeReplace);
             } else {
-                renameOver(fs, FileContext.getFileContext(fs.getUri(), conf), target, bytes, beforeReplace);
+                renameOver(fs, fileContext(fs.getUri()), target, bytes, beforeReplace);
             }
         } catch (IOException e) {
             throw new IOException("cannot write " + p + " (" + bytes.length + " bytes): " + e.getMessage()
                     + "; check the space and permissions on that file system", e);
         }
+    }
+
+    private FileContext fileContext(URI fsUri) throws IOException {
+        FileContext fc = fileContexts.get(fsUri);
+        if (fc == null) {
+            fc = FileContext.getFileContext(fsUri, conf);
+            FileContext raced = fileContexts.putIfAbsent(fsUri, fc);
+            fc = raced == null ? fc : raced;
+        }
+        return fc;
     }
 
     /**
