@@ -69,6 +69,11 @@ public final class CityscapesReader extends PairedDatasetReader {
     }
 
     @Override
+    LabelFormat labelFormat() {
+        return LabelFormat.CITYSCAPES_LABEL_IDS;
+    }
+
+    @Override
     LabelMap readRawLabel(InputStream in, String file) throws IOException {
         return readSingleBand8(in, file);
     }

@@ -40,6 +40,11 @@ public final class Gta5Reader extends PairedDatasetReader {
     }
 
     @Override
+    LabelFormat labelFormat() {
+        return LabelFormat.GTA5;
+    }
+
+    @Override
     LabelMap readRawLabel(InputStream in, String file) throws IOException {
         return readSingleBand8(in, file);
     }

@@ -46,6 +46,9 @@ public abstract class PairedDatasetReader implements DatasetReader {
     /** The split recorded in each {@link SampleRef}: empty for layouts without splits. */
     abstract String recordedSplit(String split);
 
+    /** What the label files must be, checked from their header before they are decoded. */
+    abstract LabelFormat labelFormat();
+
     /** Reads the raw label ids of one label file. */
     abstract LabelMap readRawLabel(InputStream in, String file) throws IOException;
 
@@ -113,17 +116,22 @@ public abstract class PairedDatasetReader implements DatasetReader {
     /**
      * {@inheritDoc}
      *
-     * <p>The image is decoded first, then the label, whose size must equal the image's; raw ids
-     * are mapped through {@link #mapping()}.
+     * <p>The image is decoded first (it must be a PNG or a JPEG), then the label, whose header
+     * must match {@link #labelFormat()} and whose size must equal the image's; raw ids are mapped
+     * through {@link #mapping()}.
      */
     @Override
     public Sample decode(SampleRef ref, InputStream image, InputStream label) throws IOException {
-        RgbImage rgb = PngCodec.readRgb(image, ref.imagePath());
+        InputStream imageIn = PngCodec.markable(image);
+        PngCodec.requireImageFormat(PngCodec.peek(imageIn, PngCodec.HEADER_LENGTH), ref.imagePath());
+        RgbImage rgb = PngCodec.readRgb(imageIn, ref.imagePath());
         if (label == null) {
             return new Sample(ref, rgb, null);
         }
         String labelFile = ref.labelPath() == null ? ref.id() + " (label)" : ref.labelPath();
-        LabelMap raw = readRawLabel(label, labelFile);
+        InputStream labelIn = PngCodec.markable(label);
+        labelFormat().check(PngCodec.peek(labelIn, PngCodec.HEADER_LENGTH), labelFile);
+        LabelMap raw = readRawLabel(labelIn, labelFile);
         if (raw.width() != rgb.width() || raw.height() != rgb.height()) {
             throw new BadSampleException(ref.imagePath(), "image is " + rgb.width() + "x" + rgb.height()
                     + " but its label " + labelFile + " is " + raw.width() + "x" + raw.height()

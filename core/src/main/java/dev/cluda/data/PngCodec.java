@@ -5,6 +5,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,137 @@ import javax.imageio.stream.ImageInputStream;
 public final class PngCodec {
 
     private PngCodec() {
+    }
+
+    /** Bytes needed for {@link #header}: the 8-byte signature and the IHDR chunk (length, type, 13 data bytes). */
+    public static final int HEADER_LENGTH = 33;
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+    /**
+     * What a PNG's IHDR chunk says: size, bit depth per sample and colour type (0 grayscale,
+     * 2 RGB, 3 palette, 4 grayscale with alpha, 6 RGBA).
+     */
+    public record PngHeader(int width, int height, int bitDepth, int colourType) {
+
+        /** Samples per pixel in the file (a palette index counts as one). */
+        public int channels() {
+            return switch (colourType) {
+                case 2 -> 3;
+                case 4 -> 2;
+                case 6 -> 4;
+                default -> 1;
+            };
+        }
+
+        /** "grayscale", "RGB", "palette", ... for messages. */
+        public String colourTypeName() {
+            return switch (colourType) {
+                case 0 -> "grayscale";
+                case 2 -> "RGB";
+                case 3 -> "palette";
+                case 4 -> "grayscale with alpha";
+                case 6 -> "RGBA";
+                default -> "invalid";
+            };
+        }
+    }
+
+    /**
+     * The image format announced by a file's first bytes: "PNG", "JPEG", "GIF", "BMP", "TIFF",
+     * "WebP", or null if none of these.
+     */
+    public static String formatOf(byte[] start) {
+        if (startsWith(start, PNG_SIGNATURE)) {
+            return "PNG";
+        }
+        if (startsWith(start, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})) {
+            return "JPEG";
+        }
+        if (startsWith(start, "GIF8".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            return "GIF";
+        }
+        if (startsWith(start, new byte[] {'B', 'M'})) {
+            return "BMP";
+        }
+        if (startsWith(start, new byte[] {'I', 'I', 42, 0}) || startsWith(start, new byte[] {'M', 'M', 0, 42})) {
+            return "TIFF";
+        }
+        if (start.length >= 12 && startsWith(start, new byte[] {'R', 'I', 'F', 'F'})
+                && start[8] == 'W' && start[9] == 'E' && start[10] == 'B' && start[11] == 'P') {
+            return "WebP";
+        }
+        return null;
+    }
+
+    /**
+     * Reads the IHDR of a PNG from its first {@value #HEADER_LENGTH} (or more) bytes.
+     *
+     * @throws BadSampleException naming {@code file} if the bytes are not a PNG (saying what they
+     *     are, e.g. "is a JPEG, not a PNG") or too short to hold the header
+     */
+    public static PngHeader header(byte[] start, String file) throws BadSampleException {
+        String format = formatOf(start);
+        if (format == null) {
+            throw new BadSampleException(file, "not a PNG or other readable image (unknown format)");
+        }
+        if (!"PNG".equals(format)) {
+            throw new BadSampleException(file, "is a " + format + ", not a PNG; label files must be PNGs "
+                    + "(lossy formats change label ids), so re-export it as PNG");
+        }
+        if (start.length < HEADER_LENGTH || start[12] != 'I' || start[13] != 'H' || start[14] != 'D' || start[15] != 'R') {
+            throw new BadSampleException(file, "truncated or corrupt image data (no PNG IHDR header in the first "
+                    + start.length + " bytes)");
+        }
+        return new PngHeader(int32(start, 16), int32(start, 20), start[24] & 0xFF, start[25] & 0xFF);
+    }
+
+    /**
+     * Checks that an image file is a PNG or a JPEG by its first bytes.
+     *
+     * @return "PNG" or "JPEG"
+     * @throws BadSampleException naming {@code file} otherwise
+     */
+    public static String requireImageFormat(byte[] start, String file) throws BadSampleException {
+        String format = formatOf(start);
+        if (format == null) {
+            throw new BadSampleException(file, "not a PNG or JPEG image (unknown format)");
+        }
+        if (!"PNG".equals(format) && !"JPEG".equals(format)) {
+            throw new BadSampleException(file, "is a " + format + "; images must be PNG or JPEG, so convert it");
+        }
+        return format;
+    }
+
+    /** {@code in}, or a buffered view of it, such that {@link #peek} works. */
+    static InputStream markable(InputStream in) {
+        return in.markSupported() ? in : new BufferedInputStream(in);
+    }
+
+    /** The first {@code n} bytes (fewer if the stream is shorter) of a {@link #markable} stream, left unread. */
+    static byte[] peek(InputStream in, int n) throws IOException {
+        in.mark(n);
+        try {
+            return in.readNBytes(n);
+        } finally {
+            in.reset();
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int int32(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 
     /** Decodes a PNG (or any ImageIO format) and fails with the file name if it is not one. */

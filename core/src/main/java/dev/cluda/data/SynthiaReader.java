@@ -40,6 +40,11 @@ final class SynthiaReader extends PairedDatasetReader {
     }
 
     @Override
+    LabelFormat labelFormat() {
+        return LabelFormat.SYNTHIA_LABELS;
+    }
+
+    @Override
     LabelMap readRawLabel(InputStream in, String file) throws IOException {
         return PngCodec.readLabel16Band0(in, file);
     }

@@ -2,11 +2,16 @@ package dev.cluda.io;
 
 import dev.cluda.error.UserInputException;
 import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Guards a command's output directory: an existing, non-empty directory is never written into
  * unless the user said so with {@code --resume} (keep and continue) or {@code --overwrite}
- * (delete and start again).
+ * (delete and start again). A {@code --out} that is a regular file is refused under every policy.
+ * The {@link RunDirectoryLock} file does not count as content and survives {@code --overwrite}, so
+ * the lock can be taken before this check.
  */
 public final class OutputDirectory {
 
@@ -22,7 +27,7 @@ public final class OutputDirectory {
      * Checks {@code dir} against the policy and clears it for {@link IfExists#OVERWRITE}.
      *
      * @return true if the directory already held files and is being resumed
-     * @throws UserInputException if it holds files and the policy is FAIL
+     * @throws UserInputException if it holds files and the policy is FAIL, or if it is a file
      */
     public static boolean prepare(FileStore store, String dir, IfExists policy) throws IOException {
         return prepare(store, dir, policy, true);
@@ -33,8 +38,15 @@ public final class OutputDirectory {
      * {@code --resume} ({@code resumable} false): the error then suggests only {@code --overwrite}.
      */
     public static boolean prepare(FileStore store, String dir, IfExists policy, boolean resumable) throws IOException {
-        boolean populated = store.exists(dir) && (!store.isDirectory(dir) || !store.listFiles(dir).isEmpty());
-        if (!populated) {
+        if (!store.exists(dir)) {
+            return false;
+        }
+        if (!store.isDirectory(dir)) {
+            // Never delete or resume into a file the user named by mistake.
+            throw new UserInputException("--out " + dir + " is a file, not a directory; choose a directory");
+        }
+        List<String> files = store.listFiles(dir).stream().filter(f -> !isLockFile(store, dir, f)).toList();
+        if (files.isEmpty()) {
             return false;
         }
         switch (policy) {
@@ -43,12 +55,33 @@ public final class OutputDirectory {
                     + (resumable ? "--resume to continue the run in it, " : "")
                     + "--overwrite to delete it and start again, or choose another --out");
             case OVERWRITE -> {
-                store.deleteRecursively(dir);
+                deleteContent(store, dir, files);
                 return false;
             }
             default -> {
                 return true;
             }
+        }
+    }
+
+    private static boolean isLockFile(FileStore store, String dir, String file) {
+        return store.relativize(dir, file).equals(RunDirectoryLock.LOCK_FILE);
+    }
+
+    /** Deletes the directory, or, while it holds the lock file, everything in it but that file. */
+    private static void deleteContent(FileStore store, String dir, List<String> files) throws IOException {
+        if (!store.exists(store.resolve(dir, RunDirectoryLock.LOCK_FILE))) {
+            store.deleteRecursively(dir);
+            return;
+        }
+        Set<String> topLevel = new TreeSet<>();
+        for (String file : files) {
+            String relative = store.relativize(dir, file);
+            int slash = relative.indexOf('/');
+            topLevel.add(slash < 0 ? relative : relative.substring(0, slash));
+        }
+        for (String child : topLevel) {
+            store.deleteRecursively(store.resolve(dir, child));
         }
     }
 }

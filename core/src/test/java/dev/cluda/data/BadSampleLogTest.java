@@ -8,7 +8,7 @@ class BadSampleLogTest {
 
     @Test
     void summary_twoOfTen_listsFileAndReason() {
-        BadSampleLog log = new BadSampleLog();
+        BadSampleLog log = new BadSampleLog("source");
         for (int i = 0; i < 10; i++) {
             log.seen("s" + i);
         }
@@ -46,5 +46,43 @@ class BadSampleLogTest {
         log.skipped("s", new BadSampleException("a.png", "truncated"));
         assertEquals(1, log.skippedCount());
         assertEquals(1, log.seenCount());
+    }
+
+    @Test
+    void labelledSummary_namesTheLog_andSummarizeJoinsThoseWithSkips() {
+        BadSampleLog source = new BadSampleLog("source");
+        BadSampleLog targetTrain = new BadSampleLog("target train");
+        BadSampleLog targetVal = new BadSampleLog("target val");
+        source.skipped("s1", new BadSampleException("a.png", "truncated"));
+        source.skipped("s2", new BadSampleException("b.png", "is a JPEG, not a PNG"));
+        targetTrain.seen("t1");
+        targetVal.skipped("v1", new BadSampleException("c.png", "label file missing"));
+        assertEquals("source: 2 skipped (a.png: truncated, b.png: is a JPEG, not a PNG)", source.labelledSummary());
+        assertEquals("target train: 0 skipped", targetTrain.labelledSummary());
+        assertEquals("source: 2 skipped (a.png: truncated, b.png: is a JPEG, not a PNG); "
+                + "target val: 1 skipped (c.png: label file missing)",
+                BadSampleLog.summarize(java.util.List.of(source, targetTrain, targetVal)));
+        assertEquals("no samples skipped", BadSampleLog.summarize(java.util.List.of(targetTrain)));
+        assertEquals("target val", targetVal.label());
+    }
+
+    @Test
+    void entries_localFileUris_shownAsPlainPaths() {
+        BadSampleLog log = new BadSampleLog("source");
+        log.skipped("s", new BadSampleException("file:/data/gta/images/00001.png",
+                "label file missing: expected file:///data/gta/labels/00001.png"));
+        log.skipped("t", new BadSampleException("s3a://bucket/gta/images/00002.png", "truncated"));
+        assertEquals(new BadSampleLog.Entry("/data/gta/images/00001.png",
+                "label file missing: expected /data/gta/labels/00001.png"), log.entries().get(0));
+        assertEquals("s3a://bucket/gta/images/00002.png", log.entries().get(1).file());
+    }
+
+    @Test
+    void sampleLoader_labelsItsLog() {
+        SampleLoader loader = new SampleLoader(new Gta5Reader(), new dev.cluda.io.LocalFileStore(),
+                BadSamplePolicy.SKIP, "target val");
+        assertEquals("target val", loader.log().label());
+        assertEquals("", new SampleLoader(new Gta5Reader(), new dev.cluda.io.LocalFileStore(), BadSamplePolicy.SKIP)
+                .log().label());
     }
 }

@@ -43,4 +43,29 @@ class OutputDirectoryTest {
         assertFalse(OutputDirectory.prepare(store, run, OutputDirectory.IfExists.OVERWRITE));
         assertFalse(Files.exists(dir.resolve("run")));
     }
+
+    @Test
+    void prepare_regularFile_refusedUnderEveryPolicy_notDeleted() throws IOException {
+        Path file = Files.writeString(dir.resolve("results.txt"), "keep me");
+        for (OutputDirectory.IfExists policy : OutputDirectory.IfExists.values()) {
+            UserInputException e = assertThrows(UserInputException.class,
+                    () -> OutputDirectory.prepare(store, file.toString(), policy));
+            org.junit.jupiter.api.Assertions.assertEquals("--out " + file
+                    + " is a file, not a directory; choose a directory", e.getMessage());
+            assertTrue(Files.exists(file), policy.toString());
+        }
+    }
+
+    @Test
+    void prepare_onlyLockFile_isFresh_andOverwriteKeepsLock() throws IOException {
+        Files.writeString(dir.resolve(RunDirectoryLock.LOCK_FILE), "pid=1\n");
+        assertFalse(OutputDirectory.prepare(store, dir.toString(), OutputDirectory.IfExists.FAIL));
+        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.writeString(dir.resolve("checkpoints/latest"), "3");
+        Files.writeString(dir.resolve("metrics.jsonl"), "{}");
+        assertFalse(OutputDirectory.prepare(store, dir.toString(), OutputDirectory.IfExists.OVERWRITE));
+        assertTrue(Files.exists(dir.resolve(RunDirectoryLock.LOCK_FILE)));
+        assertFalse(Files.exists(dir.resolve("checkpoints")));
+        assertFalse(Files.exists(dir.resolve("metrics.jsonl")));
+    }
 }

@@ -9,13 +9,20 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -26,21 +33,37 @@ import org.apache.hadoop.fs.StreamCapabilities;
  * A path without a scheme is a local path. Not serializable: build one per executor from the
  * Hadoop configuration Spark broadcasts.
  *
- * <p>Atomic writes use a temporary name and a rename, except on S3 ({@code s3a:}), where a
- * rename is a copy and an object becomes visible only when its upload completes: there the bytes
- * are uploaded under the final name directly (a failed upload is aborted), so a reader sees the
- * old object or the complete new one, never a torn or missing one. S3 settings come from the
+ * <p>Atomic writes use a temporary name and a rename that replaces the target in one step, except
+ * on object stores ({@code s3a:}), where a rename is a copy and an object becomes visible only when
+ * its upload completes: there the bytes are uploaded under the final name directly (a failed
+ * upload is aborted), so a reader sees the old object or the complete new one, never a torn or
+ * missing one (see {@link #writeAtomically}). S3 settings come from the
  * configuration ({@link S3Settings#applyTo}). Paths with credentials in them
  * ({@code s3a://KEY:SECRET@bucket/}) are refused, so keys never reach a path in a message.
  */
 public final class HadoopFileStore implements FileStore {
 
-    private static final String S3_SCHEME = "s3a";
+    /** Schemes where a rename is a copy but a single upload appears atomically, so uploads go to the final name. */
+    private static final Set<String> OBJECT_STORE_SCHEMES = Set.of("s3a", "s3", "gs", "oss");
 
     private final Configuration conf;
 
+    /** Runs just before an atomic write replaces its target; tests throw from it to simulate a kill. */
+    private final Runnable beforeReplace;
+    /** Atomic writes to {@code file:} paths: java.nio's rename replaces in one step, Hadoop's local rename does not. */
+    private final LocalFileStore local;
+    /** One FileContext per file system: each new one opens its own client (a DFSClient on HDFS). */
+    private final Map<URI, FileContext> fileContexts = new ConcurrentHashMap<>();
+
     public HadoopFileStore(Configuration conf) {
+        this(conf, () -> { });
+    }
+
+    /** A store whose atomic writes run {@code beforeReplace} just before the target is replaced (tests only). */
+    HadoopFileStore(Configuration conf, Runnable beforeReplace) {
         this.conf = conf;
+        this.beforeReplace = Objects.requireNonNull(beforeReplace, "beforeReplace");
+        this.local = new LocalFileStore(tmp -> beforeReplace.run());
     }
 
     /** A store on the default (local) Hadoop configuration. */
@@ -139,33 +162,102 @@ public final class HadoopFileStore implements FileStore {
         return fs(path).create(path, true);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>How the target is replaced in one step depends on the file system: {@code file:} paths
+     * go through {@link LocalFileStore#writeAtomically} (fsynced temporary file, atomic rename,
+     * free space in the error); object stores ({@code s3a:}, {@code gs:}) get one upload under the
+     * final name, which becomes visible only when complete; other file systems ({@code hdfs:})
+     * write a temporary file and rename it over the target with
+     * {@link FileContext#rename(Path, Path, Options.Rename...)} and {@code OVERWRITE}, which HDFS
+     * performs atomically (FileSystem.rename refuses an existing target, and deleting it first
+     * would leave a moment without the file).
+     */
     @Override
     public void writeAtomically(String p, byte[] bytes) throws IOException {
         Path target = path(p);
         FileSystem fs = fs(target);
-        if (S3_SCHEME.equalsIgnoreCase(fs.getUri().getScheme())) {
-            uploadObject(fs, target, bytes);
+        if (fs instanceof RawLocalFileSystem) {
+            local.writeAtomically(localFile(target).toString(), bytes);
             return;
         }
-        Path tmp = new Path(target.getParent(), "." + target.getName() + "." + System.nanoTime() + ".tmp");
-        try (FSDataOutputStream out = fs.create(tmp, false)) {
-            out.write(bytes);
+        try {
+            if (OBJECT_STORE_SCHEMES.contains(fs.getUri().getScheme().toLowerCase(Locale.ROOT))) {
+                uploadObject(fs, target, bytes, beforeReplace);
+            } else {
+                renameOver(fs, fileContext(fs.getUri()), target, bytes, beforeReplace);
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot write " + p + " (" + bytes.length + " bytes): " + e.getMessage()
+                    + "; check the space and permissions on that file system", e);
         }
-        if (fs.exists(target) && !fs.delete(target, false)) {
-            fs.delete(tmp, false);
-            throw new IOException("cannot replace " + p + ": deleting the old file failed");
+    }
+
+    private FileContext fileContext(URI fsUri) throws IOException {
+        FileContext fc = fileContexts.get(fsUri);
+        if (fc == null) {
+            fc = FileContext.getFileContext(fsUri, conf);
+            FileContext raced = fileContexts.putIfAbsent(fsUri, fc);
+            fc = raced == null ? fc : raced;
         }
-        if (!fs.rename(tmp, target)) {
+        return fc;
+    }
+
+    /**
+     * Writes a temporary file next to {@code target} and renames it over the target in one step;
+     * the temporary file is deleted if anything fails.
+     */
+    static void renameOver(FileSystem fs, FileContext fc, Path target, byte[] bytes, Runnable beforeRename)
+            throws IOException {
+        Path tmp = new Path(target.getParent(), TempFiles.tempName(target.getName()));
+        boolean renamed = false;
+        try {
+            try (FSDataOutputStream out = fs.create(tmp, false)) {
+                out.write(bytes);
+                out.hsync();
+            }
+            beforeRename.run();
+            fc.rename(tmp, target, Options.Rename.OVERWRITE);
+            renamed = true;
+        } finally {
+            if (!renamed) {
+                deleteQuietly(fs, tmp);
+            }
+        }
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path tmp) {
+        try {
             fs.delete(tmp, false);
-            throw new IOException("cannot write " + p + ": renaming the temporary file failed");
+        } catch (IOException e) {
+            // The write's own failure matters more; TempFiles.removeStaleTempFiles removes leftovers.
+        }
+    }
+
+    /** The local file of a {@code file:} path. */
+    private static java.nio.file.Path localFile(Path path) {
+        return new java.io.File(path.toUri().getPath()).toPath();
+    }
+
+    /** The local file behind a {@code file:} path or a path without a scheme; empty on remote file systems. */
+    @Override
+    public Optional<java.nio.file.Path> localPath(String p) {
+        Path path = path(p);
+        try {
+            return fs(path) instanceof RawLocalFileSystem ? Optional.of(localFile(path)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
     /** One S3 upload under the final name: visible only once complete, aborted on failure. */
-    private static void uploadObject(FileSystem fs, Path target, byte[] bytes) throws IOException {
+    private static void uploadObject(FileSystem fs, Path target, byte[] bytes, Runnable beforeComplete)
+            throws IOException {
         FSDataOutputStream out = fs.create(target, true);
         try {
             out.write(bytes);
+            beforeComplete.run();
         } catch (IOException | RuntimeException e) {
             if (out.hasCapability(StreamCapabilities.ABORTABLE_STREAM)) {
                 out.abort();

@@ -157,6 +157,63 @@ class HadoopFileStoreS3Test {
     }
 
     @Test
+    void writeAtomically_killedBeforeUploadCompletes_oldObjectStays() throws IOException {
+        String target = s3("killed/latest");
+        store.writeAtomically(target, utf8("iter_00000100.ckpt\n"));
+        HadoopFileStore killed = new HadoopFileStore(conf, () -> {
+            throw new HadoopFileStoreAtomicTest.Killed();
+        });
+        assertThrows(HadoopFileStoreAtomicTest.Killed.class,
+                () -> killed.writeAtomically(target, utf8("iter_00000200.ckpt\n")));
+        assertArrayEquals(utf8("iter_00000100.ckpt\n"), read(target));
+        assertEquals(List.of(target), store.children(s3("killed")));
+    }
+
+    @Test
+    void writeAtomically_whileReplaced_readerSeesOldOrNewNeverNothing() throws Exception {
+        String target = s3("replaced/latest");
+        store.writeAtomically(target, utf8("iter_0\n"));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    String content;
+                    try {
+                        content = new String(read(target), StandardCharsets.UTF_8);
+                    } catch (org.apache.hadoop.fs.s3a.RemoteFileChangedException changed) {
+                        // S3A's own check: replaced between its HEAD and GET, so it was there; read again.
+                        continue;
+                    }
+                    if (!content.matches("iter_\\d+\n")) {
+                        throw new AssertionError("torn content: '" + content + "'");
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        for (int i = 1; i <= 30 && failure.get() == null; i++) {
+            store.writeAtomically(target, utf8("iter_" + i + "\n"));
+        }
+        done.set(true);
+        reader.join();
+        assertNull(failure.get(), () -> "reader saw a missing or torn object: " + failure.get());
+    }
+
+    @Test
+    void runDirectoryLock_onS3_isAdvisoryMarker() throws IOException {
+        String run = s3("locked-run");
+        assertFalse(store.supportsLocking(run));
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, run)) {
+            assertTrue(lock.advisory());
+            assertArrayEquals(utf8(lock.owner()), read(s3("locked-run/.lock")));
+        }
+        assertFalse(store.exists(s3("locked-run/.lock")));
+    }
+
+    @Test
     void create_objectInvisibleUntilClosed() throws IOException {
         String target = s3("visible/part.bin");
         try (OutputStream out = store.create(target)) {
