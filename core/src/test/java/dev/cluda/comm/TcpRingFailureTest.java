@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cluda.testing.IntegrationTest;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * be the peer's death detected, never a timeout; where the test moves it, a timeout happens when
  * the clock passes the deadline, however slow the machine.
  */
+@IntegrationTest
 class TcpRingFailureTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.ClassStatisticsJob;
 import dev.cluda.jobs.TestSpark;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.uda.ClassStatisticsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End to end: {@code cluda stats} and {@code cluda bench stats} on a tiny synthetic benchmark (one shared session). */
+@IntegrationTest
 class StatsCommandTest {
 
     private static SparkSession spark;
