@@ -26,10 +26,10 @@ final class ChannelIo {
      * Reads until {@code buffer} is full.
      *
      * @throws EOFException when the peer closes the connection first
-     * @throws StallException when {@code deadlineNanos} ({@link System#nanoTime()}) passes
+     * @throws StallException when {@code deadlineNanos} (on {@code ticker}) passes
      */
-    static void readFully(SocketChannel channel, ByteBuffer buffer, long deadlineNanos)
-            throws IOException {
+    static void readFully(SocketChannel channel, ByteBuffer buffer, Ticker ticker,
+            long deadlineNanos) throws IOException {
         try (Selector selector = Selector.open()) {
             channel.register(selector, SelectionKey.OP_READ);
             while (buffer.hasRemaining()) {
@@ -38,7 +38,7 @@ final class ChannelIo {
                     throw new EOFException("connection closed by the peer");
                 }
                 if (n == 0) {
-                    await(selector, deadlineNanos);
+                    await(selector, ticker, deadlineNanos);
                 }
             }
         }
@@ -47,23 +47,23 @@ final class ChannelIo {
     /**
      * Writes all of {@code buffer}.
      *
-     * @throws StallException when {@code deadlineNanos} ({@link System#nanoTime()}) passes
+     * @throws StallException when {@code deadlineNanos} (on {@code ticker}) passes
      */
-    static void writeFully(SocketChannel channel, ByteBuffer buffer, long deadlineNanos)
-            throws IOException {
+    static void writeFully(SocketChannel channel, ByteBuffer buffer, Ticker ticker,
+            long deadlineNanos) throws IOException {
         try (Selector selector = Selector.open()) {
             channel.register(selector, SelectionKey.OP_WRITE);
             while (buffer.hasRemaining()) {
                 if (channel.write(buffer) == 0) {
-                    await(selector, deadlineNanos);
+                    await(selector, ticker, deadlineNanos);
                 }
             }
         }
     }
 
     /** Waits for a selected key or throws {@link StallException} once the deadline has passed. */
-    static void await(Selector selector, long deadlineNanos) throws IOException {
-        long left = deadlineNanos - System.nanoTime();
+    static void await(Selector selector, Ticker ticker, long deadlineNanos) throws IOException {
+        long left = deadlineNanos - ticker.nanoTime();
         if (left <= 0) {
             throw new StallException("deadline passed");
         }

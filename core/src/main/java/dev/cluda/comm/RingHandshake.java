@@ -38,18 +38,21 @@ final class RingHandshake {
     private final Compression compression;
     private final Peer left;
     private final Peer right;
+    private final Ticker ticker;
 
-    RingHandshake(int rank, int size, Compression compression, Peer left, Peer right) {
+    RingHandshake(int rank, int size, Compression compression, Peer left, Peer right,
+            Ticker ticker) {
         this.rank = rank;
         this.size = size;
         this.compression = compression;
         this.left = left;
         this.right = right;
+        this.ticker = ticker;
     }
 
     /** Connects both neighbours; closes {@code server} in any case. */
     Links connect(ServerSocketChannel server, long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = ticker.nanoTime() + timeoutNanos;
         SocketChannel rightChannel = null;
         SocketChannel leftChannel = null;
         try (server) {
@@ -75,7 +78,7 @@ final class RingHandshake {
         while (true) {
             SocketChannel channel = SocketChannel.open();
             try {
-                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                long leftMillis = (deadline - ticker.nanoTime()) / 1_000_000;
                 if (leftMillis <= 0) {
                     throw new SocketTimeoutException("deadline passed");
                 }
@@ -87,7 +90,7 @@ final class RingHandshake {
                 return channel;
             } catch (ConnectException e) {
                 closeQuietly(channel);
-                if (System.nanoTime() + CONNECT_RETRY_MILLIS * 1_000_000 >= deadline) {
+                if (deadline - ticker.nanoTime() <= CONNECT_RETRY_MILLIS * 1_000_000) {
                     throw fail(right, "could not connect within " + ChannelIo.seconds(timeoutNanos)
                             + ": " + e.getMessage(), e);
                 }
@@ -115,7 +118,7 @@ final class RingHandshake {
                     return channel;
                 }
                 try {
-                    ChannelIo.await(selector, deadline);
+                    ChannelIo.await(selector, ticker, deadline);
                 } catch (ChannelIo.StallException e) {
                     throw fail(left, "did not connect within " + ChannelIo.seconds(timeoutNanos), e);
                 }
@@ -146,7 +149,7 @@ final class RingHandshake {
         }
         if (problem != null) {
             try {
-                ChannelIo.writeFully(channel, hello(rank, left.rank(), REJECTED), deadline);
+                ChannelIo.writeFully(channel, hello(rank, left.rank(), REJECTED), ticker, deadline);
             } catch (IOException e) {
                 // the rejection is a courtesy; the error below is what matters
             }
@@ -181,7 +184,7 @@ final class RingHandshake {
             throws IOException {
         ByteBuffer b = ByteBuffer.allocate(HELLO_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            ChannelIo.readFully(channel, b, deadline);
+            ChannelIo.readFully(channel, b, ticker, deadline);
         } catch (EOFException e) {
             throw fail(peer, "closed the connection while this rank was " + doing, e);
         } catch (ChannelIo.StallException e) {
@@ -194,7 +197,7 @@ final class RingHandshake {
 
     private void write(SocketChannel channel, ByteBuffer b, long deadline, Peer peer, String doing) {
         try {
-            ChannelIo.writeFully(channel, b, deadline);
+            ChannelIo.writeFully(channel, b, ticker, deadline);
         } catch (IOException e) {
             throw fail(peer, "connection failed while this rank was " + doing + ": " + e, e);
         }

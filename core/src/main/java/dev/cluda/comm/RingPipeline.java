@@ -39,6 +39,7 @@ final class RingPipeline implements Closeable {
     private final SelectionKey leftKey;
     private final SelectionKey rightKey;
     private final long timeoutNanos;
+    private final Ticker ticker;
     private final ByteBuffer receiveBuffer;
     private final ByteBuffer headerIn = ordered(ByteBuffer.allocate(OpHeader.BYTES));
     private final ByteBuffer headerOut = ordered(ByteBuffer.allocate(OpHeader.BYTES));
@@ -49,12 +50,13 @@ final class RingPipeline implements Closeable {
     }
 
     RingPipeline(RingHandshake.Links links, Peer leftPeer, Peer rightPeer, int pieceBytes,
-            long timeoutNanos) throws IOException {
+            long timeoutNanos, Ticker ticker) throws IOException {
         this.left = links.left();
         this.right = links.right();
         this.leftPeer = leftPeer;
         this.rightPeer = rightPeer;
         this.timeoutNanos = timeoutNanos;
+        this.ticker = ticker;
         this.selector = Selector.open();
         this.leftKey = left.register(selector, 0);
         this.rightKey = right.register(selector, 0);
@@ -84,7 +86,7 @@ final class RingPipeline implements Closeable {
         int received = 0;
         int sendCount = plan.sendCount();
         int receiveCount = plan.receives().size();
-        long lastRead = System.nanoTime();
+        long lastRead = ticker.nanoTime();
         long lastWrite = lastRead;
         while (true) {
             while (sent < sendCount && !freeSlots.isEmpty() && plan.sendable(sent, received)) {
@@ -149,7 +151,7 @@ final class RingPipeline implements Closeable {
             if (target == null && sent == sendCount && queue.isEmpty()) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = ticker.nanoTime();
             lastRead = read ? now : lastRead;
             lastWrite = wrote ? now : lastWrite;
             if (!read && !wrote) {

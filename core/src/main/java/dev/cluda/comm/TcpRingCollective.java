@@ -108,7 +108,15 @@ public final class TcpRingCollective implements Collective {
 
     static TcpRingCollective connect(int rank, ServerSocketChannel server,
             List<String> addresses, Duration timeout, Compression compression, int pieceBytes) {
+        return connect(rank, server, addresses, timeout, compression, pieceBytes, Ticker.SYSTEM);
+    }
+
+    /** As above, with every deadline measured on {@code ticker} (tests pass a hand-moved one). */
+    static TcpRingCollective connect(int rank, ServerSocketChannel server,
+            List<String> addresses, Duration timeout, Compression compression, int pieceBytes,
+            Ticker ticker) {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(compression, "compression");
         int size = addresses.size();
         if (size < 2) {
@@ -133,10 +141,11 @@ public final class TcpRingCollective implements Collective {
         Peer left = new Peer(Math.floorMod(rank - 1, size), addresses.get(Math.floorMod(rank - 1, size)));
         Peer right = new Peer((rank + 1) % size, addresses.get((rank + 1) % size));
         long timeoutNanos = timeout.toNanos();
-        RingHandshake.Links links = new RingHandshake(rank, size, compression, left, right)
+        RingHandshake.Links links = new RingHandshake(rank, size, compression, left, right, ticker)
                 .connect(server, timeoutNanos);
         try {
-            RingPipeline pipeline = new RingPipeline(links, left, right, pieceBytes, timeoutNanos);
+            RingPipeline pipeline = new RingPipeline(links, left, right, pieceBytes, timeoutNanos,
+                    ticker);
             return new TcpRingCollective(rank, List.copyOf(addresses), compression, pieceBytes,
                     pipeline);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.cluda.comm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cluda.testing.IntegrationTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * at most u relative to a partial sum of magnitude ≤ Σ|x|, so |error| ≤ N · u · Σ|x| (plus fp32
  * additions, negligible here).
  */
+@IntegrationTest
 class CompressionAccuracyTest {
 
     private static final int RANKS = 4;

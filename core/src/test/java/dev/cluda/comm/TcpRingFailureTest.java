@@ -1,27 +1,39 @@
 package dev.cluda.comm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cluda.testing.IntegrationTest;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Dead, silent and mismatched peers make every other rank fail within the timeout. */
+/**
+ * Dead, silent and mismatched peers make every other rank fail within the timeout. Every rank
+ * measures its deadlines on a {@link ManualTicker}: where a clock never moves, a failure can only
+ * be the peer's death detected, never a timeout; where the test moves it, a timeout happens when
+ * the clock passes the deadline, however slow the machine.
+ */
+@IntegrationTest
 class TcpRingFailureTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final double LIMIT_SECONDS = 2 * TIMEOUT.toSeconds() + 1;
+    /** Real time a rank is given to (wrongly) fail while its clock stays short of a deadline. */
+    private static final long SETTLE_MILLIS = 300;
 
     @Test
     void allReduce_peerClosesItsSocketsMidOperation_othersFailFastNamingIt() throws Exception {
-        List<TcpRingCollective> ring = Rings.connect(3, TIMEOUT, Compression.NONE, 4096);
+        List<TcpRingCollective> ring = Rings.connect(3, TIMEOUT, Compression.NONE, 4096,
+                rank -> new ManualTicker());
         String address1 = addressOf(ring, 1);
         try {
             List<Rings.Outcome<Void>> out = Rings.onEachRank(3, rank -> {
@@ -36,7 +48,7 @@ class TcpRingFailureTest {
             for (int r : new int[] {0, 2}) {
                 Rings.Outcome<Void> o = out.get(r);
                 assertTrue(o.error() instanceof CollectiveException, "rank " + r + ": " + o.error());
-                assertTrue(o.seconds() < TIMEOUT.toSeconds(), "rank " + r + " took " + o.seconds());
+                assertNotTimedOut(r, o.error());
             }
             CollectiveException right = (CollectiveException) out.get(2).error();
             assertEquals(1, right.peerRank());
@@ -51,7 +63,8 @@ class TcpRingFailureTest {
 
     @Test
     void allReduce_peerClosedWhileItsOwnCallRuns_everyRankFailsWithinTimeout() throws Exception {
-        List<TcpRingCollective> ring = Rings.connect(3, TIMEOUT, Compression.NONE, 4096);
+        List<TcpRingCollective> ring = Rings.connect(3, TIMEOUT, Compression.NONE, 4096,
+                rank -> new ManualTicker());
         try {
             List<Rings.Outcome<Void>> out = Rings.onEachRank(4, task -> {
                 if (task == 3) { // the fault injector: closes rank 1 while it is in its call
@@ -68,7 +81,7 @@ class TcpRingFailureTest {
             for (int r = 0; r < 3; r++) {
                 assertTrue(out.get(r).error() instanceof CollectiveException,
                         "rank " + r + ": " + out.get(r).error());
-                assertTrue(out.get(r).seconds() < LIMIT_SECONDS, "rank " + r + " hung");
+                assertNotTimedOut(r, out.get(r).error());
             }
             out.get(3).get();
         } finally {
@@ -79,15 +92,26 @@ class TcpRingFailureTest {
     @Test
     void allReduce_peerNeverSends_timeoutNamesThatRank() throws Exception {
         Duration shortTimeout = Duration.ofSeconds(1);
-        List<TcpRingCollective> ring = Rings.connect(3, shortTimeout, Compression.NONE, 4096);
+        // only rank 2 waits on the silent rank 1 and only its clock moves; rank 0 waits on rank 2
+        ManualTicker clock2 = new ManualTicker();
+        List<TcpRingCollective> ring = Rings.connect(3, shortTimeout, Compression.NONE, 4096,
+                rank -> rank == 2 ? clock2 : new ManualTicker());
         String address1 = addressOf(ring, 1);
         try {
-            List<Rings.Outcome<Void>> out = Rings.onEachRank(3, rank -> {
+            long connectReads = clock2.reads();
+            Rings.Running<Void> running = Rings.start(3, rank -> {
                 if (rank != 1) {
                     ring.get(rank).allReduceSum(new float[1000]);
                 }
                 return null;
             });
+            clock2.awaitReads(connectReads + 1); // rank 2 took the time its wait starts at
+            clock2.advance(shortTimeout.minusMillis(1));
+            Thread.sleep(SETTLE_MILLIS);
+            assertFalse(running.done(0) || running.done(2), "a rank failed too early");
+            clock2.advance(Duration.ofMillis(1));
+            clock2.awaitAdvancing(shortTimeout, () -> running.done(2));
+            List<Rings.Outcome<Void>> out = running.await();
             CollectiveException e = (CollectiveException) out.get(2).error();
             assertNotNull(e);
             assertEquals(1, e.peerRank());
@@ -95,9 +119,6 @@ class TcpRingFailureTest {
                     e.getMessage());
             for (int r : new int[] {0, 2}) {
                 assertTrue(out.get(r).error() instanceof CollectiveException);
-                assertTrue(out.get(r).seconds() >= 0.9, "rank " + r + " failed too early");
-                assertTrue(out.get(r).seconds() < 2 * shortTimeout.toSeconds() + 1,
-                        "rank " + r + " took " + out.get(r).seconds());
             }
         } finally {
             Rings.closeAll(ring);
@@ -108,11 +129,17 @@ class TcpRingFailureTest {
     void allReduce_rightPeerSendsButNeverReads_writeTimeoutNamesIt() throws Exception {
         int floats = 8 << 20; // 32 MiB to send: more than loopback socket buffers hold
         Rings.Servers servers = Rings.Servers.open(2);
-        List<Rings.Outcome<Void>> out = Rings.onEachRank(2, rank -> {
+        ManualTicker clock = new ManualTicker();
+        CountDownLatch allSent = new CountDownLatch(1);
+        CountDownLatch rank0Done = new CountDownLatch(1);
+        Rings.Running<Void> running = Rings.start(2, rank -> {
             if (rank == 0) {
                 try (TcpRingCollective c = TcpRingCollective.connect(0, servers.channels().get(0),
-                        servers.addresses(), Duration.ofSeconds(1))) {
+                        servers.addresses(), Duration.ofSeconds(1), Compression.NONE,
+                        TcpRingCollective.DEFAULT_PIECE_BYTES, clock)) {
                     c.allReduceSum(new float[floats]);
+                } finally {
+                    rank0Done.countDown();
                 }
                 return null;
             }
@@ -128,14 +155,23 @@ class TcpRingFailureTest {
                 toRank0.write(header.flip());
                 ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
                 for (long left = 4L * floats; left > 0; left -= 1 << 20) {
-                    while (zeros.clear().hasRemaining()) {
+                    for (zeros.clear(); zeros.hasRemaining(); ) {
                         toRank0.write(zeros);
                     }
                 }
-                Thread.sleep(1500); // rank 0 gives up meanwhile
+                allSent.countDown();
+                rank0Done.await(20, TimeUnit.SECONDS); // rank 0 gives up meanwhile
             }
             return null;
         });
+        assertTrue(allSent.await(20, TimeUnit.SECONDS), "the fake rank 1 could not send");
+        // rank 0 has read all but what the socket buffers hold: let it drain them, so that
+        // only its sending waits when the clock moves
+        Thread.sleep(SETTLE_MILLIS);
+        assertFalse(running.done(0), "rank 0 failed before its clock moved");
+        clock.advance(Duration.ofSeconds(1));
+        clock.awaitAdvancing(Duration.ofSeconds(1), () -> running.done(0));
+        List<Rings.Outcome<Void>> out = running.await();
         Throwable e = out.get(0).error();
         assertTrue(e instanceof CollectiveException, String.valueOf(e));
         assertTrue(e.getMessage().contains("rank 1 (" + servers.addresses().get(1)
@@ -171,12 +207,13 @@ class TcpRingFailureTest {
         Rings.Servers servers = Rings.Servers.open(2);
         List<Rings.Outcome<TcpRingCollective>> out = Rings.onEachRank(2,
                 rank -> TcpRingCollective.connect(rank, servers.channels().get(rank),
-                        servers.addresses(), TIMEOUT, rank == 0 ? Compression.NONE : Compression.BF16));
+                        servers.addresses(), TIMEOUT, rank == 0 ? Compression.NONE : Compression.BF16,
+                        TcpRingCollective.DEFAULT_PIECE_BYTES, new ManualTicker()));
         for (int r = 0; r < 2; r++) {
             Throwable e = out.get(r).error();
             assertTrue(e instanceof CollectiveException, "rank " + r + ": " + e);
             assertTrue(e.getMessage().contains("compression"), e.getMessage());
-            assertTrue(out.get(r).seconds() < LIMIT_SECONDS);
+            assertNotTimedOut(r, e);
         }
     }
 
@@ -213,15 +250,30 @@ class TcpRingFailureTest {
     @Test
     void connect_leftPeerNeverConnects_timeoutNamesIt() throws Exception {
         Rings.Servers servers = Rings.Servers.open(2);
-        long start = System.nanoTime();
-        CollectiveException e = assertThrows(CollectiveException.class,
-                () -> TcpRingCollective.connect(0, servers.channels().get(0), servers.addresses(),
-                        Duration.ofMillis(500)));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Duration timeout = Duration.ofMillis(500);
+        ManualTicker clock = new ManualTicker();
+        Rings.Running<TcpRingCollective> running = Rings.start(1,
+                rank -> TcpRingCollective.connect(0, servers.channels().get(0),
+                        servers.addresses(), timeout, Compression.NONE,
+                        TcpRingCollective.DEFAULT_PIECE_BYTES, clock));
+        clock.awaitReads(1); // rank 0 set its deadline
+        clock.advance(timeout.minusMillis(1));
+        Thread.sleep(SETTLE_MILLIS);
+        assertFalse(running.done(0), "rank 0 gave up before its clock reached the timeout");
+        clock.advance(Duration.ofMillis(1));
+        clock.awaitAdvancing(timeout, () -> running.done(0));
+        Rings.Outcome<TcpRingCollective> out = running.await().get(0);
+        CollectiveException e = assertInstanceOf(CollectiveException.class, out.error());
         servers.channels().get(1).close();
         assertTrue(e.getMessage().contains("rank 1 (" + servers.addresses().get(1)
                 + ") did not connect within 0.5 s"), e.getMessage());
-        assertTrue(seconds < 2, "took " + seconds);
+    }
+
+    /** With its clock standing still a rank cannot time out: it must have seen the peer die. */
+    private static void assertNotTimedOut(int rank, Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        assertFalse(message.contains("no data for") || message.contains("within")
+                || message.contains("deadline"), "rank " + rank + " timed out: " + message);
     }
 
     private static String addressOf(List<TcpRingCollective> ring, int rank) {

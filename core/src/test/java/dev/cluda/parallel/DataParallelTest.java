@@ -24,10 +24,12 @@ import dev.cluda.eval.ConfusionMatrix;
 import dev.cluda.model.ModelSpec;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.ndarray.HostArrays;
+import dev.cluda.testing.IntegrationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Two ranks as two threads over a TCP ring on 127.0.0.1, on blocks small enough to reason about by hand. */
+@IntegrationTest
 class DataParallelTest {
 
     private static final ModelSpec TINY = new ModelSpec("mit_b0", 16, 16, 19, 0.1);

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.io.LocalFileStore;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.transform.TransformedSample;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * normalisation part of (3).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@IntegrationTest
 class DataParallelEquivalenceTest {
 
     private static final int STEPS = 4;

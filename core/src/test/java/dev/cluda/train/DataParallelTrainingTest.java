@@ -20,6 +20,7 @@ import dev.cluda.eval.EvalResult;
 import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.comm.SingleRankCollective;
 import dev.cluda.io.LocalFileStore;
+import dev.cluda.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the class (about 10 tiny iterations).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@IntegrationTest
 class DataParallelTrainingTest {
 
     private static final int ITERS = 5;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.io.LocalFileStore;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Both runs are made once for the class (about 13 iterations of the tiny experiment).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@IntegrationTest
 class TrainerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,6 +12,7 @@ import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.ExecutorModels;
 import dev.cluda.jobs.PseudoLabelManifest;
+import dev.cluda.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link TrainCommandTest}: 6 + 4 + 2 images of 128x64, MiT-B0 with a 16-wide head), then
  * {@code cluda eval --checkpoint} and {@code cluda pseudo-labels} on that run, on {@code local[2]}.
  */
+@IntegrationTest
 class CheckpointCommandsTest {
 
     @TempDir

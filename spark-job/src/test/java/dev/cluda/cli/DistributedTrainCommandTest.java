@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cluda.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TrainCommandTest: the command starts its own {@code local[2,4]} session, trains two ranks as
  * barrier tasks, writes the run directory and stops the session again.
  */
+@IntegrationTest
 class DistributedTrainCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

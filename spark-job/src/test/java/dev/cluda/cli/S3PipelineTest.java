@@ -16,6 +16,7 @@ import dev.cluda.jobs.ExecutorModels;
 import dev.cluda.jobs.PseudoLabelManifest;
 import dev.cluda.jobs.TestSpark;
 import dev.cluda.synth.SyntheticBenchmarkWriter;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.uda.ClassStatisticsFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * previous ones wrote; the last one checks that no key reached any output, log or stored file.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@IntegrationTest
 class S3PipelineTest {
 
     private static final String BUCKET = "cluda-pipeline";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.TestSpark;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.uda.ClassStatisticsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End to end: {@code cluda stats} and {@code cluda bench stats} on a tiny synthetic benchmark (one shared session). */
+@IntegrationTest
 class StatsCommandTest {
 
     private static SparkSession spark;

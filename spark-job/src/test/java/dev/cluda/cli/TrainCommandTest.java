@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
+import dev.cluda.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 128×64 benchmark, MiT-B0 with a 16-wide head, 64×64 crops and 4 iterations (the benchmark is
  * generated once, in a folder shared by the tests of this class).
  */
+@IntegrationTest
 class TrainCommandTest {
 
     @TempDir

@@ -15,6 +15,7 @@ import dev.cluda.data.Sample;
 import dev.cluda.data.SampleRef;
 import dev.cluda.synth.SynthSpec;
 import dev.cluda.synth.SyntheticBenchmarkWriter;
+import dev.cluda.testing.IntegrationTest;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * credentials never show in errors or logs, and a synthetic benchmark uploaded to S3 is indexed
  * and read by the core readers exactly as its local copy.
  */
+@IntegrationTest
 class HadoopFileStoreS3Test {
 
     static final String BUCKET = "cluda";

@@ -11,6 +11,7 @@ import dev.cluda.data.DatasetKind;
 import dev.cluda.data.Gta5Reader;
 import dev.cluda.data.SampleRef;
 import dev.cluda.io.HadoopFileStore;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.train.TrainingData;
 import dev.cluda.train.UdaDataSampler;
 import dev.cluda.uda.ClassStatistics;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Spark statistics equal the single-threaded computation, and training reads what the job writes. */
+@IntegrationTest
 class ClassStatisticsJobTest {
 
     private static SparkSession spark;

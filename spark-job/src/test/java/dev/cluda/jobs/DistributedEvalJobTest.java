@@ -16,6 +16,7 @@ import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.ndarray.GradMode;
+import dev.cluda.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link DistributedEvalJob} on {@code local[2]} against a single-process evaluation of the same checkpoint. */
+@IntegrationTest
 class DistributedEvalJobTest {
 
     @TempDir

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.io.HadoopFileStore;
+import dev.cluda.testing.IntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@IntegrationTest
 class DistributedTrainJobTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

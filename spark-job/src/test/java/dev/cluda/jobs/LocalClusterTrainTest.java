@@ -4,6 +4,7 @@ import dev.cluda.parallel.Ranks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cluda.testing.IntegrationTest;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code SPARK_HOME} and {@code SPARK_SCALA_VERSION=2.12} in its environment (the standalone
  * worker builds the executor command from them).
  */
+@IntegrationTest
 class LocalClusterTrainTest {
 
     @TempDir

@@ -2,6 +2,7 @@ package dev.cluda.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cluda.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The build's Spark pins work on Java 17: a local session starts with the module opens, and
  * {@code spark.read.json} runs (it fails when avro's older jackson-core wins over the BOM).
  */
+@IntegrationTest
 class LocalSparkTest {
 
     @TempDir

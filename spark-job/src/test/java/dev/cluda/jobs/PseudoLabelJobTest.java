@@ -20,6 +20,7 @@ import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.ndarray.GradMode;
+import dev.cluda.testing.IntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * untrained tiny checkpoint whose teacher differs from its student; the job runs once per class
  * (2 partitions) and the tests check its output against a single-threaded computation.
  */
+@IntegrationTest
 class PseudoLabelJobTest {
 
     @TempDir

@@ -14,6 +14,7 @@ import dev.cluda.data.SampleRef;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.SampleTable.Problem;
 import dev.cluda.jobs.SampleTable.Status;
+import dev.cluda.testing.IntegrationTest;
 import dev.cluda.uda.ImageClassCounts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class SampleTableTest {
 
     private static SparkSession spark;
