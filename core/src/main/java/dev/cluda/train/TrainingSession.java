@@ -267,7 +267,7 @@ public final class TrainingSession implements AutoCloseable {
     /** Restores the latest checkpoint if there is one; returns the iteration to continue at (0 if none). */
     public long restore(CheckpointStore checkpoints, String where, Consumer<String> log) throws IOException {
         try (NDManager sub = root.newSubManager()) {
-            Optional<CheckpointStore.Checkpoint> latest = checkpoints.loadLatest(sub);
+            Optional<CheckpointStore.Checkpoint> latest = checkpoints.loadLatest(sub, log);
             if (latest.isEmpty()) {
                 log.accept("resume: no checkpoint in " + where + "; starting from iteration 0");
                 return 0;

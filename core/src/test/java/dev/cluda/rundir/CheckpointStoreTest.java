@@ -142,4 +142,61 @@ class CheckpointStoreTest {
         IOException z = assertThrows(IOException.class, () -> checkpoints(2).load(zip.toString(), manager));
         assertTrue(z.getMessage().contains(zip.toString()), z.getMessage());
     }
+
+    @Test
+    void loadLatest_latestMissing_loadsTheNewestCheckpointAndSaysSo() throws IOException {
+        CheckpointStore checkpoints = checkpoints(5);
+        checkpoints.save(2, parts(2f), Map.of());
+        checkpoints.save(4, parts(4f), Map.of());
+        // a crash between writing iter_4 and replacing latest, under a delete-then-rename store
+        Files.delete(dir.resolve("run/checkpoints/latest"));
+        List<String> log = new java.util.ArrayList<>();
+        CheckpointStore.Checkpoint c = checkpoints.loadLatest(manager, log::add).orElseThrow();
+        assertEquals(4, c.nextIteration());
+        assertEquals(4f, c.parts().get("student").get("b").getFloat(), 0f);
+    }
+
+    @Test
+    void loadLatest_truncatedNewest_fallsBackToThePreviousNamingTheSkippedFile() throws IOException {
+        CheckpointStore checkpoints = checkpoints(5);
+        checkpoints.save(2, parts(2f), Map.of());
+        checkpoints.save(4, parts(4f), Map.of());
+        Path newest = dir.resolve("run/checkpoints/iter_00000004.ckpt");
+        byte[] whole = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));
+        List<String> log = new java.util.ArrayList<>();
+        CheckpointStore.Checkpoint c = checkpoints.loadLatest(manager, log::add).orElseThrow();
+        assertEquals(2, c.nextIteration());
+        assertTrue(log.stream().anyMatch(l -> l.contains(newest.toString())), log.toString());
+    }
+
+    @Test
+    void loadLatest_everyCheckpointDamaged_throwsNamingEach() throws IOException {
+        CheckpointStore checkpoints = checkpoints(5);
+        checkpoints.save(2, parts(2f), Map.of());
+        checkpoints.save(4, parts(4f), Map.of());
+        for (String name : List.of("iter_00000002.ckpt", "iter_00000004.ckpt")) {
+            Path p = dir.resolve("run/checkpoints").resolve(name);
+            Files.write(p, java.util.Arrays.copyOf(Files.readAllBytes(p), 100));
+        }
+        IOException e = assertThrows(IOException.class, () -> checkpoints.loadLatest(manager));
+        assertTrue(e instanceof dev.cluda.error.InvalidFileException, e.toString());
+        assertTrue(e.getMessage().contains("iter_00000002.ckpt") && e.getMessage().contains("iter_00000004.ckpt"),
+                e.getMessage());
+    }
+
+    @Test
+    void save_sameStateTwice_byteIdenticalFiles() throws IOException {
+        CheckpointStore a = new CheckpointStore(store, dir.resolve("a").toString(), 2);
+        CheckpointStore b = new CheckpointStore(store, dir.resolve("b").toString(), 2);
+        a.save(3, parts(1.5f), Map.of("encoder", "mit_b0", "x", "y"));
+        try {
+            Thread.sleep(2100); // zip times have a resolution of two seconds
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        b.save(3, parts(1.5f), Map.of("x", "y", "encoder", "mit_b0"));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a/checkpoints/iter_00000003.ckpt")),
+                Files.readAllBytes(dir.resolve("b/checkpoints/iter_00000003.ckpt")));
+    }
 }
