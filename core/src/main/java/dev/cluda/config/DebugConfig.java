@@ -7,13 +7,19 @@ package dev.cluda.config;
  * @param failAtIteration the iteration before which rank {@code failRank} throws on the first
  *     attempt of a run; -1 = never
  * @param failRank the rank that fails
+ * @param nonFiniteAtIteration the iteration whose first source image gets a NaN pixel, so its loss is
+ *     not finite (tests that a diverged run stops naming the term and iteration); -1 = never
  */
-public record DebugConfig(long failAtIteration, int failRank) {
+public record DebugConfig(long failAtIteration, int failRank, long nonFiniteAtIteration) {
 
     public DebugConfig {
         if (failAtIteration < -1) {
             throw new IllegalArgumentException("failAtIteration must be -1 (never) or an iteration, got "
                     + failAtIteration);
+        }
+        if (nonFiniteAtIteration < -1) {
+            throw new IllegalArgumentException("nonFiniteAtIteration must be -1 (never) or an iteration, got "
+                    + nonFiniteAtIteration);
         }
         if (failRank < 0) {
             throw new IllegalArgumentException("failRank must be >= 0, got " + failRank);
@@ -21,7 +27,8 @@ public record DebugConfig(long failAtIteration, int failRank) {
     }
 
     static DebugConfig from(Settings s) {
-        return new DebugConfig(s.longValue("debug.failAtIteration", -1), s.integer("debug.failRank", 0, 4095));
+        return new DebugConfig(s.longValue("debug.failAtIteration", -1), s.integer("debug.failRank", 0, 4095),
+                s.longValue("debug.nonFiniteAtIteration", -1));
     }
 
     /** Whether {@code rank} must fail before running iteration {@code t} of attempt {@code attempt} (0 first). */

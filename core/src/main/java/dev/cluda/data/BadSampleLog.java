@@ -90,13 +90,14 @@ public final class BadSampleLog {
     }
 
     /**
-     * "source: 2 skipped (a.png: truncated, b.png: image is 8x5 ...)", or "source: 0 skipped";
+     * "source: skipped 2 of 10 samples (a.png: truncated, b.png: image is 8x5 ...)", or "source:
+     * skipped 0 of 10 samples";
      * at most {@value #SUMMARY_LIMIT} entries, then ", ... and N more". Unlabelled logs start
      * with "samples".
      */
     public String labelledSummary() {
-        StringBuilder out = new StringBuilder(label.isEmpty() ? "samples" : label).append(": ")
-                .append(entries.size()).append(" skipped");
+        StringBuilder out = new StringBuilder(label.isEmpty() ? "samples" : label).append(": skipped ")
+                .append(entries.size()).append(" of ").append(seen.size()).append(" samples");
         for (int i = 0; i < entries.size() && i < SUMMARY_LIMIT; i++) {
             Entry e = entries.get(i);
             out.append(i == 0 ? " (" : ", ").append(e.file()).append(": ").append(e.reason());

@@ -64,6 +64,28 @@ public final class OutputDirectory {
         }
     }
 
+    /**
+     * Refuses a path that names a regular file, before anything creates or locks it there.
+     *
+     * @throws UserInputException naming the path
+     */
+    public static void requireDirectoryOrAbsent(FileStore store, String dir) throws IOException {
+        if (store.exists(dir) && !store.isDirectory(dir)) {
+            throw new UserInputException("--out " + dir + " is a file, not a directory; choose a directory");
+        }
+    }
+
+    /** Deletes everything in {@code dir} but the run-directory lock file (a start that failed). */
+    public static void clearKeepingLock(FileStore store, String dir) throws IOException {
+        if (!store.exists(dir)) {
+            return;
+        }
+        List<String> files = store.listFiles(dir).stream().filter(f -> !isLockFile(store, dir, f)).toList();
+        if (!files.isEmpty()) {
+            deleteContent(store, dir, files);
+        }
+    }
+
     private static boolean isLockFile(FileStore store, String dir, String file) {
         return store.relativize(dir, file).equals(RunDirectoryLock.LOCK_FILE);
     }

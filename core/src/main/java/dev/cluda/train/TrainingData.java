@@ -4,6 +4,7 @@ import dev.cluda.config.CludaConfig;
 import dev.cluda.config.DatasetConfig.ResolvedDataset;
 import dev.cluda.config.TrainConfig;
 import dev.cluda.config.UdaConfig;
+import dev.cluda.data.BadSampleLog;
 import dev.cluda.data.CityscapesClass;
 import dev.cluda.dataset.SyntheticDatasets;
 import dev.cluda.data.Sample;
@@ -76,14 +77,16 @@ public final class TrainingData {
         TrainConfig train = config.train();
         UdaConfig uda = config.uda();
 
-        SampleLoader sourceLoader = new SampleLoader(source.kind().reader(), store, config.data().onBadSample());
+        SampleLoader sourceLoader = new SampleLoader(source.kind().reader(), store, config.data().onBadSample(), "source");
         List<SampleRef> sourceRefs = sourceLoader.index(source.root(), config.data().source().split());
-        SampleLoader targetLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample());
+        SampleLoader targetLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample(),
+                "target train");
         // The target is unlabelled in UDA: every image counts, with or without a label file.
         List<SampleRef> targetRefs = uda.enabled()
                 ? target.kind().reader().scan(store, target.root(), config.data().target().split()).allImages()
                 : List.of();
-        SampleLoader evalLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample());
+        SampleLoader evalLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample(),
+                "target " + config.data().evalSplit());
         List<SampleRef> evalRefs = evalLoader.index(target.root(), config.data().evalSplit());
         log.accept(String.format("data: %d source (%s, %s), %d target train, %d target %s images",
                 sourceRefs.size(), source.kind().configName(), source.root(), targetRefs.size(), evalRefs.size(),
@@ -137,10 +140,7 @@ public final class TrainingData {
     public String skippedSummary() {
         long skipped = sourceLoader.log().skippedCount() + targetLoader.log().skippedCount()
                 + evalLoader.log().skippedCount();
-        if (skipped == 0) {
-            return "";
-        }
-        return String.join("; ", sourceLoader.log().summary(), targetLoader.log().summary(), evalLoader.log().summary());
+        return skipped == 0 ? "" : BadSampleLog.summarize(List.of(sourceLoader.log(), targetLoader.log(), evalLoader.log()));
     }
 
     private static TrainTransform.Scale scale(int[] edges) {

@@ -150,6 +150,9 @@ public final class TrainingSession implements AutoCloseable {
                 ? sampler.targetBatch(train.batchSize(), t, streams.stream(t, Purpose.TARGET_SAMPLING),
                         streams.stream(t, Purpose.TARGET_CROP))
                 : List.of();
+        if (t == config.debug().nonFiniteAtIteration()) {
+            source.get(0).image().data()[0] = Float.NaN;
+        }
         return new Batches(source, target);
     }
 

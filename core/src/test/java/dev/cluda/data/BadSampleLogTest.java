@@ -57,10 +57,10 @@ class BadSampleLogTest {
         source.skipped("s2", new BadSampleException("b.png", "is a JPEG, not a PNG"));
         targetTrain.seen("t1");
         targetVal.skipped("v1", new BadSampleException("c.png", "label file missing"));
-        assertEquals("source: 2 skipped (a.png: truncated, b.png: is a JPEG, not a PNG)", source.labelledSummary());
-        assertEquals("target train: 0 skipped", targetTrain.labelledSummary());
-        assertEquals("source: 2 skipped (a.png: truncated, b.png: is a JPEG, not a PNG); "
-                + "target val: 1 skipped (c.png: label file missing)",
+        assertEquals("source: skipped 2 of 2 samples (a.png: truncated, b.png: is a JPEG, not a PNG)", source.labelledSummary());
+        assertEquals("target train: skipped 0 of 1 samples", targetTrain.labelledSummary());
+        assertEquals("source: skipped 2 of 2 samples (a.png: truncated, b.png: is a JPEG, not a PNG); "
+                + "target val: skipped 1 of 1 samples (c.png: label file missing)",
                 BadSampleLog.summarize(java.util.List.of(source, targetTrain, targetVal)));
         assertEquals("no samples skipped", BadSampleLog.summarize(java.util.List.of(targetTrain)));
         assertEquals("target val", targetVal.label());

@@ -6,9 +6,12 @@ import dev.cluda.eval.EvalResult;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
 import dev.cluda.io.OutputDirectory;
+import dev.cluda.io.RunDirectoryLock;
+import dev.cluda.io.TempFiles;
 import dev.cluda.jobs.DistributedTrainJob;
 import dev.cluda.jobs.RankSummary;
 import dev.cluda.jobs.SparkSessions;
+import dev.cluda.jobs.TrainingDataCheck;
 import dev.cluda.train.Trainer;
 import dev.cluda.uda.StepResult;
 import java.io.PrintWriter;
@@ -53,12 +56,39 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CludaConfig config = CludaConfig.from(configOptions.load());
         FileStore store = HadoopFileStore.fromEnvironment();
-        boolean resumable = OutputDirectory.prepare(store, out, existing.overwrite ? OutputDirectory.IfExists.OVERWRITE
-                : existing.resume ? OutputDirectory.IfExists.RESUME : OutputDirectory.IfExists.FAIL);
-        if (config.ranks() > 1) {
-            return distributed(config, resumable);
-        }
         PrintWriter console = spec.commandLine().getOut();
+        OutputDirectory.requireDirectoryOrAbsent(store, out);
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, out)) {
+            if (lock.advisory()) {
+                console.println("train: " + out + " cannot be locked on this file system; the lock is advisory:"
+                        + " only one process may use a run directory at a time");
+            }
+            boolean resumable = OutputDirectory.prepare(store, out, existing.overwrite ? OutputDirectory.IfExists.OVERWRITE
+                    : existing.resume ? OutputDirectory.IfExists.RESUME : OutputDirectory.IfExists.FAIL);
+            int stale = TempFiles.removeStaleTempFiles(store, out);
+            if (stale > 0) {
+                console.println("train: removed " + stale + " temporary file(s) of interrupted writes in " + out);
+            }
+            try {
+                return config.ranks() > 1 ? distributed(config, store, resumable) : inProcess(config, store, resumable);
+            } catch (Exception | Error e) {
+                if (!resumable && !store.exists(store.resolve(out, "config.conf"))) {
+                    // a start that failed before training began leaves nothing that would block the corrected rerun
+                    OutputDirectory.clearKeepingLock(store, out);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** One rank in this process; the data checked first in a local Spark job. */
+    private int inProcess(CludaConfig config, FileStore store, boolean resumable) throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        if (config.data().checkAtStart()) {
+            try (SparkSessions.Lease lease = SparkSessions.open(null, "cluda train: data check")) {
+                TrainingDataCheck.run(lease.session(), config, store, line -> message(console, line));
+            }
+        }
         ConsoleListener listener = new ConsoleListener(console);
         long began = System.nanoTime();
         Trainer.Outcome outcome;
@@ -79,13 +109,21 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static void message(PrintWriter console, String line) {
+        console.println(line);
+        console.flush();
+    }
+
     /** {@code distributed.ranks > 1}: one Spark barrier task per rank ({@link DistributedTrainJob}). */
-    private int distributed(CludaConfig config, boolean resume) {
+    private int distributed(CludaConfig config, FileStore store, boolean resume) throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         console.printf(Locale.ROOT, "train: %d ranks in a Spark barrier stage%n", config.ranks());
         console.flush();
         DistributedTrainJob.Result result;
         try (SparkSessions.Lease lease = DistributedTrainJob.session(config.ranks())) {
+            if (config.data().checkAtStart()) {
+                TrainingDataCheck.run(lease.session(), config, store, line -> message(console, line));
+            }
             result = DistributedTrainJob.run(lease.session(), config, out, resume);
         }
         for (RankSummary r : result.ranks()) {

@@ -154,12 +154,22 @@ public final class SampleTable {
      */
     public static SampleTable build(SparkSession spark, DatasetKind kind, String root, String split,
                                     BadSamplePolicy policy) throws IOException {
+        return build(spark, kind, root, split, policy, true);
+    }
+
+    /**
+     * As {@link #build(SparkSession, DatasetKind, String, String, BadSamplePolicy)}; with
+     * {@code labelsRequired} false (unlabelled target images for self-training) an image without a
+     * label is decoded and checked alone instead of being reported.
+     */
+    public static SampleTable build(SparkSession spark, DatasetKind kind, String root, String split,
+                                    BadSamplePolicy policy, boolean labelsRequired) throws IOException {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(policy, "policy");
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         DatasetIndex index = kind.reader().scan(new HadoopFileStore(hadoop), root, split);
         List<Row> pending = new ArrayList<>(index.samples().size());
-        for (SampleRef ref : index.samples()) {
+        for (SampleRef ref : labelsRequired ? index.samples() : index.allImages()) {
             pending.add(RowFactory.create(ref.id(), ref.imagePath(), ref.labelPath(), ref.split(), ref.city()));
         }
 
@@ -175,8 +185,10 @@ public final class SampleTable {
             conf.destroy();
         }
         String recordedSplit = kind == DatasetKind.CITYSCAPES ? split : "";
-        for (BadSampleException e : index.missingLabels()) {
-            rows.add(SampleValidation.missingLabelRow(e, recordedSplit));
+        if (labelsRequired) {
+            for (BadSampleException e : index.missingLabels()) {
+                rows.add(SampleValidation.missingLabelRow(e, recordedSplit));
+            }
         }
         rows.sort(Comparator.comparing(r -> r.getString(0)));
 

@@ -112,7 +112,7 @@ class HadoopFileStoreAtomicTest {
         String run = dir.resolve("run").toUri().toString();
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, run)) {
             assertFalse(lock.advisory());
-            assertThrows(IllegalStateException.class, () -> RunDirectoryLock.acquire(new LocalFileStore(),
+            assertThrows(dev.cluda.error.UserInputException.class, () -> RunDirectoryLock.acquire(new LocalFileStore(),
                     dir.resolve("run").toString()));
         }
     }
