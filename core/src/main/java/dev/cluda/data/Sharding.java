@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic per-epoch shards of a dataset for data-parallel ranks (issue 5, "Deterministic
- * shards"): the sample ids are sorted, permuted with a generator seeded from (seed, epoch) only,
+ * Deterministic per-epoch shards of a dataset for data-parallel ranks, so that every
+ * rank can compute its own without talking to the others: the sample ids are sorted, permuted with a generator seeded from (seed, epoch) only,
  * and the permutation is cut into {@code ranks} contiguous parts of near-equal size. So in every
  * epoch each sample belongs to exactly one rank, shard sizes differ by at most one, and every
  * rank computes the same assignment on its own without talking to the others. The order inside

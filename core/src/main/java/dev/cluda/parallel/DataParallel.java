@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * What one rank of a data-parallel job does with its {@link Collective} (reference §13,
- * "Data-parallel replicas"; issue 4): gradients averaged before every optimizer step, BatchNorm
+ * "Data-parallel replicas"): gradients averaged before every optimizer step, BatchNorm
  * running statistics averaged every step, weights checked bit-identical by checksum, evaluation
  * sharded and its confusion matrices summed. Every rank must make the same calls in the same
  * order with the same models. Buffer layouts are built once per block and the host buffer is

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The gradients of every trainable parameter of a block as one contiguous {@code float[]}
- * (issue 4, "Gradients"): parameters in the order of their structural names, so every rank of
+ * (reference §13, "Data-parallel replicas"): parameters in the order of their structural names, so every rank of
  * the same model lays the buffer out alike; each parameter's gradient occupies
  * {@code [offset(i), offset(i) + size(i))}. {@link #read} makes one device-to-host copy per
  * parameter (on CPU a memcpy from the zero-copy view); {@link #write} puts values back into the

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 /**
  * A 64-bit hash of every parameter of a block (running statistics included), over the names,
  * shapes and exact float bits in name order, so that replicas with bit-identical weights, and only
- * those in all likelihood, have equal checksums (issue 4, "Consistency"). The mixing is
+ * those in all likelihood, have equal checksums. The mixing is
  * xxHash64's round and avalanche applied to each 32-bit word; CPU arrays are read through DJL's
  * zero-copy view, so a 3.3 M-parameter model hashes in milliseconds.
  */

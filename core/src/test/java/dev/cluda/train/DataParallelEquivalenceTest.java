@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4's equivalence: 2 ranks × batch 1 and 1 rank × batch 2 reach the same weights after
+ * The data-parallel equivalence: 2 ranks × batch 1 and 1 rank × batch 2 reach the same weights after
  * several steps, in the configuration where this holds exactly in real arithmetic.
  *
  * <p>What holds, and why: the source cross-entropy is summed over pixels and divided by B·H·W

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.spark.resource.ResourceInformation;
 
 /**
- * The DJL device of one training task (issue 4, "GPUs"): the first GPU address Spark assigned to
+ * The DJL device of one training task: the first GPU address Spark assigned to
  * the task ({@code spark.task.resource.gpu.amount=1} with a discovery script), else the CPU, so
  * the same code runs with and without GPUs.
  */

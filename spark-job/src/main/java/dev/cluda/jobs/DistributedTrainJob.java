@@ -15,7 +15,7 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Data-parallel training in a Spark barrier stage (issue 4): one barrier task per rank
+ * Data-parallel training in a Spark barrier stage: one barrier task per rank
  * ({@link RankTask}), gradients averaged over a TCP ring every step. The barrier
  * {@code mapPartitions} feeds a {@code repartition(1)}, so it is a shuffle-map stage, which Spark
  * retries as a whole when a task fails (up to {@code spark.stage.maxConsecutiveAttempts}); a

@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A dataset root (GTA5, SYNTHIA, Cityscapes layout) as a Spark table of samples, validated in
- * Spark tasks (issue 5, "Dataset index"). The driver lists images and labels through the
+ * Spark tasks, so every sample is decoded once, in parallel. The driver lists images and labels through the
  * reader's {@code scan} (two listings); each task opens its samples with a
  * {@link HadoopFileStore} and decodes them through the reader, recording the size, the per-class
  * pixel counts of the label (reference §3, original resolution) and either status {@code ok} or

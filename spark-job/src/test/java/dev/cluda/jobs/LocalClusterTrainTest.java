@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two ranks in two executor JVMs ({@code local-cluster[2,1,1024]}), end to end (issue 4, "Ranks
- * and JVMs"): a {@code SPARK_HOME} whose {@code jars/} folder links the test class path's jars is
+ * Two ranks in two executor JVMs ({@code local-cluster[2,1,1024]}), end to end, as
+ * executors run them: a {@code SPARK_HOME} whose {@code jars/} folder links the test class path's jars is
  * built in a temporary folder, and the driver ({@link LocalClusterTrainMain}) runs as a child JVM
  * with {@code SPARK_HOME} and {@code SPARK_SCALA_VERSION=2.12} in its environment (the standalone
  * worker builds the executor command from them).
