@@ -130,6 +130,22 @@ public final class DataParallel {
         }
     }
 
+    /**
+     * Fails on every rank unless every rank holds the same {@code value}.
+     *
+     * @param what names the value in the error
+     * @throws IllegalStateException listing every rank's value
+     */
+    public void requireSameOnEveryRank(long value, String what) {
+        long[] all = collective.allGatherLong(value);
+        for (long v : all) {
+            if (v != value) {
+                throw new IllegalStateException("ranks disagree on " + what + ": " + java.util.Arrays.toString(all)
+                        + " (seen by rank " + rank() + "); every rank must read the same run directory");
+            }
+        }
+    }
+
     /** The sum of every rank's matrix (all ranks get the same); {@code local} is left unchanged. */
     public ConfusionMatrix allReduce(ConfusionMatrix local) {
         long[] flat = local.toLongArray();

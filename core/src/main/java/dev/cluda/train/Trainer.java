@@ -8,14 +8,12 @@ import dev.cluda.eval.EvalResult;
 import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.io.FileStore;
 import dev.cluda.model.ModelParameters;
-import dev.cluda.parallel.DataParallel;
 import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.rundir.MetricsLog;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,7 +91,8 @@ public final class Trainer {
         try (NDManager root = rank.device() == null ? NDManager.newBaseManager() : NDManager.newBaseManager(rank.device());
              TrainingSession session = TrainingSession.open(config, data, root, rank.parallel(), listener::message)) {
             long start = resume ? session.restore(checkpoints, runDir, listener::message) : 0;
-            requireSameStart(rank.parallel(), start);
+            // a racing writer or a damaged directory could make ranks restore different checkpoints
+            rank.parallel().requireSameOnEveryRank(start, "the iteration restored from the latest checkpoint");
             if (rank.writes()) {
                 // after a successful restore: a refused resume leaves the run's configuration as it was
                 store.writeAtomically(store.resolve(runDir, "config.conf"), config.render().getBytes(StandardCharsets.UTF_8));
@@ -157,16 +156,5 @@ public final class Trainer {
         }
         hooks.add(new GarbageCollectionHook(GC_INTERVAL));
         return hooks;
-    }
-
-    /** Fails on every rank unless all ranks restored the same checkpoint (a racing writer, a damaged directory). */
-    private static void requireSameStart(DataParallel parallel, long start) {
-        long[] starts = parallel.collective().allGatherLong(start);
-        for (long s : starts) {
-            if (s != start) {
-                throw new IllegalStateException("ranks resumed at different iterations " + Arrays.toString(starts)
-                        + " (seen by rank " + parallel.rank() + "); every rank must read the same latest checkpoint");
-            }
-        }
     }
 }
