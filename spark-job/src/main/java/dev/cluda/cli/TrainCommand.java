@@ -58,6 +58,10 @@ final class TrainCommand implements Callable<Integer> {
         FileStore store = HadoopFileStore.fromEnvironment();
         PrintWriter console = spec.commandLine().getOut();
         OutputDirectory.requireDirectoryOrAbsent(store, out);
+        if (!existing.resume && !existing.overwrite) {
+            // refused before locking: taking the lock rewrites .lock, and a refused run must leave the directory untouched
+            OutputDirectory.prepare(store, out, OutputDirectory.IfExists.FAIL);
+        }
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, out)) {
             if (lock.advisory()) {
                 console.println("train: " + out + " cannot be locked on this file system; the lock is advisory:"

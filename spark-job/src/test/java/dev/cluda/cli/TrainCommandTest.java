@@ -37,36 +37,16 @@ class TrainCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The repository root: the nearest folder at or above the working directory with conf/synthetic.conf. */
     private static Path syntheticConf() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("conf/synthetic.conf"))) {
-                return p.resolve("conf/synthetic.conf");
-            }
-        }
-        throw new IllegalStateException("no conf/synthetic.conf above " + Path.of("").toAbsolutePath());
+        return TinyTrain.syntheticConf();
     }
 
     private static List<String> overrides(String... extra) {
-        String root = data.resolve("synthetic").toString();
-        List<String> out = new ArrayList<>(List.of(
-                "synth.sourceImages=6", "synth.targetTrainImages=4", "synth.targetValImages=2",
-                "synth.width=128", "synth.height=64", "data.source.root=" + root, "data.target.root=" + root,
-                "model.embedDim=16", "model.fusedDim=16", "train.cropWidth=64", "train.cropHeight=64",
-                "train.iters=4", "train.warmupIters=2", "train.logInterval=2", "train.checkpointInterval=2",
-                "contrastive.grid=9", "uda.rcs.minPixels=15", "eval.interval=1000"));
-        out.addAll(List.of(extra));
-        return out;
+        return TinyTrain.overrides(data, extra);
     }
 
     private static CliRunner.Result train(String out, List<String> overrides, String... flags) {
-        List<String> args = new ArrayList<>(List.of("train", "--config", syntheticConf().toString(), "--out", out));
-        for (String o : overrides) {
-            args.add("--set");
-            args.add(o);
-        }
-        args.addAll(List.of(flags));
-        return CliRunner.run(args.toArray(String[]::new));
+        return TinyTrain.train(out, overrides, flags);
     }
 
     @Test
