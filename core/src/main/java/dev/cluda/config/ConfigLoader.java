@@ -42,7 +42,8 @@ public final class ConfigLoader {
                 throw new ConfigError("config file " + file + " does not exist or is not a file");
             }
             try {
-                experiment = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+                experiment = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)
+                        .setIncluder(new RequiredIncluder()));
             } catch (ConfigException e) {
                 throw new ConfigError("config file " + file + " cannot be parsed: " + e.getMessage(), e);
             }
@@ -131,7 +132,9 @@ public final class ConfigLoader {
             String key = entry.getKey();
             if (!defaults.hasPathOrNull(key)) {
                 if (unknown.add(key)) {
-                    origins.add(key + " (" + entry.getValue().origin().description() + ")");
+                    String suggestion = closestKey(key, defaults);
+                    origins.add(key + " (" + entry.getValue().origin().description() + ")"
+                            + (suggestion == null ? "" : " — did you mean " + suggestion + "?"));
                 }
             }
         }
@@ -139,6 +142,41 @@ public final class ConfigLoader {
             throw new ConfigError(where + " sets unknown configuration key(s): " + String.join(", ", origins)
                     + ". Run 'cluda explain' to list every key with its default.");
         }
+    }
+
+    /** The known key nearest to {@code key} by edit distance, if it is close enough to be a typo; else null. */
+    static String closestKey(String key, Config defaults) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) {
+            int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), e.getKey().toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = e.getKey();
+            }
+        }
+        // a third of the key's length covers transpositions and a wrong section without suggesting nonsense
+        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    /** Levenshtein distance. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /** HOCON string quoting. */

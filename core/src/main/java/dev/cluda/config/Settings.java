@@ -93,6 +93,20 @@ public final class Settings {
         return value.origin().description();
     }
 
+    /** The value as written, for error messages. */
+    private String rendered(String key) {
+        try {
+            return config.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise());
+        } catch (ConfigException e) {
+            return "(unreadable)";
+        }
+    }
+
+    /** Where {@code key}'s value came from: "file.conf: 12", "--set key", or "default". */
+    public String originOf(String key) {
+        return origin(key);
+    }
+
     private <T> T read(String key, Function<String, T> getter) {
         try {
             return getter.apply(key);
@@ -100,8 +114,8 @@ public final class Settings {
             throw new ConfigError("configuration key '" + key + "' is missing; add it to the config file or pass --set "
                     + key + "=VALUE", e);
         } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-            throw new ConfigError("configuration key '" + key + "' (" + origin(key) + ") has the wrong type: "
-                    + e.getMessage(), e);
+            throw new ConfigError("configuration key '" + key + "' (" + origin(key) + ") has the wrong type: got "
+                    + rendered(key) + "; " + e.getMessage(), e);
         }
     }
 }

@@ -98,4 +98,45 @@ class ConfigLoaderTest {
         File f = write("config.conf", ConfigLoader.render(s.config()));
         assertEquals(7, ConfigLoader.load(f, List.of()).integer("synth.seed", 0, 100));
     }
+
+    @Test
+    void load_missingInclude_isAnErrorNamingIt() throws IOException {
+        File f = write("exp.conf", "include \"synthetc.conf\"\ntrain.iters = 10\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(f, List.of()));
+        assertTrue(e.getMessage().contains("synthetc.conf"), e.getMessage());
+    }
+
+    @Test
+    void load_existingInclude_isRead() throws IOException {
+        write("base.conf", "synth.width = 80\n");
+        File f = write("exp.conf", "include \"base.conf\"\nsynth.height = 40\n");
+        Settings s = ConfigLoader.load(f, List.of());
+        assertEquals(80, s.integer("synth.width", 1, 10000));
+        assertEquals(40, s.integer("synth.height", 1, 10000));
+    }
+
+    @Test
+    void load_misspelledKey_suggestsTheNearestKnownKey() {
+        ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("train.itres=3")));
+        assertTrue(e.getMessage().contains("did you mean train.iters?"), e.getMessage());
+        ConfigError far = assertThrows(ConfigError.class,
+                () -> ConfigLoader.load(null, List.of("completely.unrelated.thing=3")));
+        assertTrue(!far.getMessage().contains("did you mean"), far.getMessage());
+    }
+
+    @Test
+    void read_wrongType_showsTheBadValue() {
+        Settings s = ConfigLoader.load(null, List.of("train.iters=abc"));
+        ConfigError e = assertThrows(ConfigError.class, () -> s.integer("train.iters", 1, 100));
+        assertTrue(e.getMessage().contains("train.iters") && e.getMessage().contains("abc"), e.getMessage());
+    }
+
+    @Test
+    void parse_renderedText_givesTheSameConfiguration() {
+        Settings s = ConfigLoader.load(null, List.of("synth.seed=9", "data.source.root=s3a://b/x y"));
+        Settings back = ConfigLoader.parse(ConfigLoader.render(s.config()), "the driver's configuration");
+        assertEquals(s.config().root(), back.config().root());
+        ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.parse("train.itres = 3", "the driver"));
+        assertTrue(e.getMessage().contains("the driver"), e.getMessage());
+    }
 }

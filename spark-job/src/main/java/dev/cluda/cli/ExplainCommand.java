@@ -1,8 +1,10 @@
 package dev.cluda.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.config.Settings;
 import java.io.PrintWriter;
@@ -14,7 +16,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code cluda explain}: every configuration key with its meaning, default and effective value. */
+/**
+ * {@code cluda explain}: every configuration key with its meaning, the value in effect, where that
+ * value came from (file and line, or {@code --set}) and the default; the configuration is validated
+ * as a run would validate it.
+ */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "List every configuration key with its meaning, its default and the value in effect.")
 final class ExplainCommand implements Callable<Integer> {
@@ -28,6 +34,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Settings settings = configOptions.load();
+        CludaConfig.from(settings); // types and ranges checked as a run would: a bad value is exit 2 here too
         Config defaults = ConfigLoader.defaults();
         PrintWriter out = spec.commandLine().getOut();
         Map<String, ConfigValue> keys = new TreeMap<>();
@@ -40,10 +47,27 @@ final class ExplainCommand implements Callable<Integer> {
                 out.println("# " + comment.trim());
             }
             String def = e.getValue().render(ConfigRenderOptions.concise());
-            String now = settings.config().getValue(key).render(ConfigRenderOptions.concise());
-            out.println(key + " = " + now + (now.equals(def) ? "" : "    # default " + def));
+            ConfigValue value = settings.config().getValue(key);
+            String now = value.render(ConfigRenderOptions.concise());
+            out.println(key + " = " + now + (now.equals(def) && isDefault(value.origin()) ? ""
+                    : "    # from " + where(value.origin()) + ", default " + def));
         }
         out.flush();
         return 0;
+    }
+
+    private static boolean isDefault(ConfigOrigin origin) {
+        return origin.resource() != null && origin.resource().endsWith("defaults.conf");
+    }
+
+    /** "conf/synthetic.conf:14", "--set train.iters" or "defaults". */
+    private static String where(ConfigOrigin origin) {
+        if (isDefault(origin)) {
+            return "defaults";
+        }
+        if (origin.filename() != null) {
+            return origin.filename() + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "");
+        }
+        return origin.description().replaceFirst(": \\d+$", ""); // a --set value is parsed as a one-line text
     }
 }
