@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, ModelConfig model, TrainConfig train,
                           UdaConfig uda, ContrastiveConfig contrastive, EvalConfig eval,
-                          DistributedConfig distributed, DebugConfig debug) {
+                          DistributedConfig distributed, DebugConfig debug, MicConfig mic) {
 
     public CludaConfig {
         Objects.requireNonNull(settings, "settings");
@@ -20,7 +20,15 @@ public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, M
     public static CludaConfig from(Settings s) {
         CludaConfig c = new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), ModelConfig.from(s),
                 TrainConfig.from(s), UdaConfig.from(s), ContrastiveConfig.from(s), EvalConfig.from(s),
-                DistributedConfig.from(s), DebugConfig.from(s));
+                DistributedConfig.from(s), DebugConfig.from(s), MicConfig.from(s));
+        if (c.mic().enabled() && c.mic().contrastive() && !c.contrastive().mixed()) {
+            throw s.error("mic.contrastive", "= true applies the mixed contrastive loss to the masked pass; it needs"
+                    + " contrastive.mixed = true");
+        }
+        if (c.mic().enabled() && !c.uda().enabled()) {
+            throw s.error("mic.enabled", "= true needs uda.enabled = true (the masked pass learns the teacher's"
+                    + " pseudo-labels); set mic.enabled = false for supervised runs");
+        }
         if (c.debug().failAtIteration() >= 0 && c.debug().failRank() >= c.distributed().ranks()) {
             throw s.error("debug.failRank", "must name one of the " + c.distributed().ranks() + " ranks, got "
                     + c.debug().failRank());

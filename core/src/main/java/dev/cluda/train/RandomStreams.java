@@ -12,7 +12,9 @@ final class RandomStreams {
 
     /** What a stream is for; each purpose gets an independent stream. */
     public enum Purpose {
-        SOURCE_SAMPLING, TARGET_SAMPLING, SOURCE_CROP, TARGET_CROP, CLASS_MIX, PHOTOMETRIC, CONTRASTIVE, ENGINE
+        SOURCE_SAMPLING, TARGET_SAMPLING, SOURCE_CROP, TARGET_CROP, CLASS_MIX, PHOTOMETRIC, CONTRASTIVE, ENGINE,
+        /** Appended last, so the streams of the purposes before it are unchanged. */
+        MASKING
     }
 
     private final long seed;

@@ -80,6 +80,9 @@ final class TrainingComponents {
         if (cl.mixed()) {
             step.optMixedContrast(cl.mixedLoss(), cl.mixedWeight());
         }
+        if (config.mic().enabled()) {
+            step.optMaskedConsistency(config.mic().mask(), config.mic().lambda(), config.mic().contrastive());
+        }
         return step.build();
     }
 }

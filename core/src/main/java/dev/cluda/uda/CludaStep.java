@@ -12,6 +12,7 @@ import dev.cluda.loss.PixelContrastiveLoss;
 import dev.cluda.loss.PixelCrossEntropy;
 import dev.cluda.model.Bilinear;
 import dev.cluda.model.SegmentationModel;
+import dev.cluda.transform.BlockMask;
 import dev.cluda.transform.ClassMix;
 import dev.cluda.transform.FloatImage;
 import dev.cluda.transform.MixMask;
@@ -33,8 +34,18 @@ import java.util.SplittableRandom;
  */
 public final class CludaStep {
 
-    /** The random draws of one iteration, derived from (seed, rank, iteration) by the caller. */
-    public record Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive) {
+    /**
+     * The random draws of one iteration, derived from (seed, rank, iteration) by the caller.
+     *
+     * @param masking the masked pass's jitter, blur and block mask; needed only with MIC
+     */
+    public record Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive,
+                             SplittableRandom masking) {
+
+        /** Without the masked pass's stream. */
+        public Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive) {
+            this(classMix, photometric, contrastive, null);
+        }
     }
 
     private final SegmentationModel student;
@@ -42,6 +53,7 @@ public final class CludaStep {
     private final FeatureDistance featureDistance;
     private final Contrast sourceContrast;
     private final Contrast mixedContrast;
+    private final MaskedConsistency masked;
     private final long contrastStart;
     private final int grid;
 
@@ -51,6 +63,7 @@ public final class CludaStep {
         this.featureDistance = b.featureDistance;
         this.sourceContrast = b.sourceContrast;
         this.mixedContrast = b.mixedContrast;
+        this.masked = b.masked;
         this.contrastStart = b.contrastStart;
         this.grid = b.grid;
     }
@@ -119,6 +132,25 @@ public final class CludaStep {
             }
             gc.backward(total);
         }
+
+        // 8. Masked image consistency (MIC): block-masked target crops learn the pseudo-labels of the
+        //    unmasked ones, with the mixed pass's weights; its gradient joins the step's before the all-reduce.
+        if (masked != null) {
+            NDArray xk = HostBatch.images(step, maskedTargets(target, random));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                SegmentationModel.Output out = student.forwardAll(ps, xk, true);
+                NDArray total = losses.add("ce_masked", PixelCrossEntropy.compute(
+                        Bilinear.resize(out.logits(), h, w, false), pseudo.labels(), pseudo.weights()), masked.lambda());
+                if (masked.contrastive() && mixedContrast != null && contrast) {
+                    NDArray pi = Bilinear.resize(pseudo.weights().expandDims(1), grid, grid, true).squeeze(1);
+                    NDArray labels = Bilinear.nearest(pseudo.labels(), grid, grid);
+                    NDArray cl = mixedContrast.loss().compute(onGrid(out.fused()), labels, pi,
+                            labels.onesLike().toType(DataType.INT32, false), random.contrastive());
+                    total = total.add(losses.add("cl_masked", cl, mixedContrast.weight()));
+                }
+                gc.backward(total);
+            }
+        }
         return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));
     }
 
@@ -148,6 +180,24 @@ public final class CludaStep {
         }
         return new MixedBatch(HostBatch.images(step, images), HostBatch.labels(step, labels),
                 HostBatch.planes(step, weights, h, w), HostBatch.planes(step, sourceMasks, h, w));
+    }
+
+    /**
+     * MIC's masked images: each target crop with the mixed images' colour jitter and blur (fresh
+     * draws), then a block mask, all from the masking stream.
+     */
+    private List<FloatImage> maskedTargets(List<TransformedSample> target, Randomness random) {
+        if (random.masking() == null) {
+            throw new IllegalArgumentException("the masked pass needs the iteration's masking stream");
+        }
+        double uJitter = random.masking().nextDouble();
+        double uBlur = selfTraining.blur() ? random.masking().nextDouble() : 0;
+        List<FloatImage> out = new ArrayList<>(target.size());
+        for (TransformedSample t : target) {
+            FloatImage augmented = selfTraining.photometric().apply(t.image(), uJitter, uBlur, random.masking());
+            out.add(masked.mask().apply(augmented, random.masking()));
+        }
+        return out;
     }
 
     /**
@@ -195,6 +245,9 @@ public final class CludaStep {
     private record Contrast(PixelContrastiveLoss loss, double weight) {
     }
 
+    private record MaskedConsistency(BlockMask mask, double lambda, boolean contrastive) {
+    }
+
     /**
      * Builds a step. Only the student is required: that alone is supervised source training.
      * {@link #optSelfTraining} adds the teacher and the mixed pass (DAFormer-style), the
@@ -206,6 +259,7 @@ public final class CludaStep {
         private FeatureDistance featureDistance;
         private Contrast sourceContrast;
         private Contrast mixedContrast;
+        private MaskedConsistency masked;
         private long contrastStart;
         private int grid = 33;
 
@@ -250,6 +304,16 @@ public final class CludaStep {
             return this;
         }
 
+        /**
+         * Masked image consistency (MIC): the student on block-masked target crops learns the
+         * pseudo-labels of the unmasked crops, weighted {@code lambda}; with {@code contrastive}
+         * the mixed contrastive loss is applied to that pass too. Needs self-training.
+         */
+        public Builder optMaskedConsistency(BlockMask mask, double lambda, boolean contrastive) {
+            this.masked = new MaskedConsistency(Objects.requireNonNull(mask, "mask"), checkWeight(lambda), contrastive);
+            return this;
+        }
+
         /** First iteration with the contrastive terms on (default 0). */
         public Builder optContrastStart(long iteration) {
             if (iteration < 0) {
@@ -271,6 +335,9 @@ public final class CludaStep {
         public CludaStep build() {
             if (student == null) {
                 throw new IllegalStateException("a CLUDA step needs a student: call setStudent");
+            }
+            if (masked != null && selfTraining == null) {
+                throw new IllegalArgumentException("masked image consistency needs self-training (uda.enabled = true)");
             }
             if (mixedContrast != null && selfTraining == null) {
                 throw new IllegalArgumentException("the mixed contrastive loss needs self-training (uda.enabled = true)");

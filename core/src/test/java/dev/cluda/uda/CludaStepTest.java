@@ -223,6 +223,58 @@ class CludaStepTest {
     }
 
     /**
+     * The masked pass by hand: with every cell masked the student sees zero images, so ce_masked
+     * equals the student's CE on zeros against the teacher's pseudo-labels and weights, computed
+     * here from the models after the step (the step changes no weight; dropout is off, BatchNorm
+     * uses batch statistics either way).
+     */
+    @Test
+    void run_maskedConsistencyEverythingMasked_ceMaskedEqualsTheCeOnZeroImages() {
+        student.setDropoutEnabled(false);
+        CludaStep step = builder(true, false, false, false, 0, null)
+                .optMaskedConsistency(new dev.cluda.transform.BlockMask(8, 1.0), 0.5, false).build();
+        List<TransformedSample> target = batch(2, false);
+        StepResult r;
+        double expected;
+        try (NDManager sub = root.newSubManager()) {
+            r = step.run(sub, batch(1, true), target, 0, randomness(0));
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(sub, false);
+            NDArray xt = HostBatch.images(sub, target.stream().map(TransformedSample::image).toList());
+            NDArray teacherLogits = teacher.forward(ps, new ai.djl.ndarray.NDList(xt), true).get(0);
+            PseudoLabels pseudo = new PseudoLabeler(0.968).label(
+                    dev.cluda.model.Bilinear.resize(teacherLogits, SIZE, SIZE, false), PseudoMargins.none());
+            NDArray zeros = sub.zeros(xt.getShape());
+            NDArray logits = student.forwardAll(ps, zeros, true).logits();
+            expected = dev.cluda.loss.PixelCrossEntropy.compute(dev.cluda.model.Bilinear.resize(logits, SIZE, SIZE, false),
+                    pseudo.labels(), pseudo.weights()).getFloat();
+        }
+        assertEquals(Set.of("ce_source", "ce_mixed", "ce_masked", "total"), r.losses().keySet());
+        assertEquals(expected, r.losses().get("ce_masked"), 1e-5);
+        Map<String, Double> l = r.losses();
+        assertEquals(l.get("ce_source") + l.get("ce_mixed") + 0.5 * l.get("ce_masked"), l.get("total"), 1e-12);
+    }
+
+    @Test
+    void run_maskedConsistencyWithContrast_sameRandomnessSameLosses() {
+        CludaStep.Builder b = builder(true, false, true, true, 0, PixelContrastiveLoss.builder().build())
+                .optMaskedConsistency(new dev.cluda.transform.BlockMask(8, 0.7), 1.0, true);
+        Map<String, Double> first;
+        try (NDManager sub = root.newSubManager()) {
+            first = b.build().run(sub, batch(1, true), batch(2, false), 0, randomness(0)).losses();
+        }
+        tearDown();
+        setUp();
+        Map<String, Double> second;
+        try (NDManager sub = root.newSubManager()) {
+            second = builder(true, false, true, true, 0, PixelContrastiveLoss.builder().build())
+                    .optMaskedConsistency(new dev.cluda.transform.BlockMask(8, 0.7), 1.0, true).build()
+                    .run(sub, batch(1, true), batch(2, false), 0, randomness(0)).losses();
+        }
+        assertTrue(first.containsKey("ce_masked") && first.containsKey("cl_masked"), first.toString());
+        assertEquals(first, second, "the masked pass draws only from the iteration's streams");
+    }
+
+    /**
      * Five iterations as the Trainer runs them (step in a sub-manager, AdamW update, zeroed
      * gradients): the arrays held by the root manager (recursively; the three models' parameters
      * live there) stay those that existed before the first step, and the arrays of every manager
@@ -298,7 +350,7 @@ class CludaStepTest {
 
     private static CludaStep.Randomness randomness(long t) {
         return new CludaStep.Randomness(new SplittableRandom(100 + t), new SplittableRandom(200 + t),
-                new SplittableRandom(300 + t));
+                new SplittableRandom(300 + t), new SplittableRandom(400 + t));
     }
 
     /** As the Trainer freezes the teacher and the ImageNet model: no gradients, no dropout. */
