@@ -61,8 +61,14 @@ import java.util.random.RandomGenerator;
  * </ul>
  *
  * <p>Cost: the LR–HR term doubles the N×N work. The ρ and a weights factor into per-pixel vectors,
- * so they cost two matrix–vector products rather than N×N arrays: about six N×N arrays of the
- * compute type are kept for backward. Computation is in FLOAT64 for FLOAT64 LR features and
+ * so they cost matrix–vector products rather than N×N arrays: about six N×N arrays of the
+ * compute type are kept for backward, about eight alive at the peak. Measured with
+ * {@code MultiResolutionContrastiveLossBenchmark} (B = 2, D = 64, FLOAT32, 10 % 255, crop of half
+ * the grid side) on a shared 2-core CPU under a load average of about 6, so times are inflated and
+ * the single-resolution benchmark of the same run is the yardstick: G = 65 (N ≈ 7600) peak RSS
+ * about 1760 MiB above the inputs (single-resolution 1150 MiB), forward 2.3–9.5 s, backward
+ * 3.5–6.5 s (single-resolution 3.2–5.7 s and 0.8–2.8 s); G = 33 (N ≈ 1960) about 0.2 s forward,
+ * 0.1 s backward, at most 240 MiB. Computation is in FLOAT64 for FLOAT64 LR features and
  * FLOAT32 otherwise; it is differentiable with respect to lr, hrCanvas and the weight (and π if it
  * carries a gradient); labels, crop mask and domains are read to the host.
  */
