@@ -2,11 +2,9 @@ package dev.cluda.loss;
 
 import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import java.util.random.RandomGenerator;
 import dev.cluda.ndarray.Scalars;
 
@@ -70,8 +68,6 @@ public final class PixelContrastiveLoss {
         /** S‑S: source pixels only. */
         SOURCE_ONLY
     }
-
-    private static final double MASKED_LOGIT = -1e30;
 
     private final float temperature;
     private final boolean stuffThingSeparation;
@@ -142,39 +138,9 @@ public final class PixelContrastiveLoss {
      */
     public NDArray compute(NDArray features, NDArray labels, NDArray confidence, NDArray domains,
                            RandomGenerator random) {
-        Shape fs = features.getShape();
-        if (fs.dimension() != 4) {
-            throw new IllegalArgumentException("features must be (B, D, G, G), got " + fs);
-        }
-        Shape grid = new Shape(fs.get(0), fs.get(2), fs.get(3));
-        requireShape("labels", labels, grid);
-        if (confidence != null) {
-            requireShape("confidence", confidence, grid);
-        }
-        if (pairSet != PairSet.ALL && domains == null) {
-            throw new IllegalArgumentException("pair set " + pairSet + " needs a domain map (B, G, G) of "
-                    + SOURCE + " (source) / " + TARGET + " (target); pass one or use PairSet.ALL");
-        }
-        if (domains != null) {
-            requireShape("domains", domains, grid);
-        }
-        if (maxAnchorsPerClass > 0 && random == null) {
-            throw new IllegalArgumentException("maxAnchorsPerClass = " + maxAnchorsPerClass
-                    + " needs a RandomGenerator to draw the kept anchors; pass one or set the cap to 0");
-        }
-        int[] hostLabels = readInts(labels);
-        int[] hostDomains = null;
-        if (domains != null && pairSet != PairSet.ALL) {
-            hostDomains = readInts(domains);
-            for (int d : hostDomains) {
-                if (d != SOURCE && d != TARGET) {
-                    throw new IllegalArgumentException("domain map values must be " + SOURCE + " (source) or "
-                            + TARGET + " (target), got " + d);
-                }
-            }
-        }
-        AnchorSet anchors = AnchorSet.select(hostLabels, hostDomains, pairSet, stuffThingSeparation,
-                maxAnchorsPerClass, random);
+        Shape grid = ContrastSupport.gridOf(features, "features");
+        AnchorSet anchors = ContrastSupport.selectAnchors(grid, labels, confidence, domains, random, pairSet,
+                stuffThingSeparation, maxAnchorsPerClass);
 
         NDManager parent = features.getManager();
         try (NDManager sub = parent.newSubManager(features.getDevice())) {
@@ -195,42 +161,23 @@ public final class PixelContrastiveLoss {
      * keeps what backward needs), which lowers the peak memory by about a third.
      */
     private NDArray contrast(NDManager sub, NDArray features, NDArray confidence, AnchorSet anchors) {
-        DataType type = features.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        DataType type = ContrastSupport.computeType(features);
         int n = anchors.size();
-        long depth = features.getShape().get(1);
         NDArray index = HostArrays.create(sub, anchors.indices());
-        NDArray f = features.toType(type, false).transpose(0, 2, 3, 1).reshape(-1, depth).get(index);
+        NDArray f = ContrastSupport.gatherPixels(features, index, type);
         NDArray gram = f.matMul(f.transpose());
         NDArray logits = Scalars.div(gram, temperature);
         gram.close();
 
-        NDArray classKeys = HostArrays.create(sub, anchors.classKeys());
-        NDArray groupKeys = HostArrays.create(sub, anchors.groupKeys());
-        NDArray sameClass = classKeys.reshape(n, 1).eq(classKeys.reshape(1, n));
-        NDArray sameGroup = groupKeys.reshape(n, 1).eq(groupKeys.reshape(1, n));
-        NDArray order = sub.arange(0, n, 1, DataType.INT64);
-        NDArray notSelf = order.reshape(n, 1).neq(order.reshape(1, n));
+        NDArray sameClass = ContrastSupport.equalKeys(sub, anchors.classKeys());
+        NDArray sameGroup = ContrastSupport.equalKeys(sub, anchors.groupKeys());
+        NDArray notSelf = ContrastSupport.offDiagonal(sub, n);
         NDArray positive = sameClass.logicalAnd(notSelf);
         NDArray differentClass = sameClass.logicalNot();
         NDArray negative = sameGroup.logicalAnd(differentClass);
-        closeAll(sameClass, sameGroup, notSelf, differentClass);
-
-        // c_i = log Σ_{k∈N(i)} e^{s_ik}, with the row max over N(i) subtracted; about −1e30 where N(i) is empty.
-        NDArray masked = NDArrays.where(negative, logits, HostArrays.scalar(sub, MASKED_LOGIT).toType(type, false));
-        negative.close();
-        NDArray rowMaxRaw = masked.max(new int[] {1}, true);
-        NDArray rowMax = rowMaxRaw.stopGradient();
-        NDArray shifted = masked.sub(rowMax);
-        closeAll(rowMaxRaw, masked);
-        NDArray exps = shifted.exp();
-        shifted.close();
-        NDArray logNegSum = exps.sum(new int[] {1}, true).log().add(rowMax);
-        exps.close();
-        // −ℓ_ij = log(1 + e^{c_i − s_ij}) = softplus(c_i − s_ij)
-        NDArray gap = logNegSum.sub(logits);
-        logits.close();
-        NDArray negLogProb = Activation.softPlus(gap);
-        gap.close();
+        ContrastSupport.closeAll(sameClass, sameGroup, notSelf, differentClass);
+        // −ℓ_ij = softplus(c_i − s_ij), c_i = log Σ_{k∈N(i)} e^{s_ik} (stable; closes logits and negative).
+        NDArray negLogProb = ContrastSupport.negativeLogProbabilities(sub, logits, negative, type);
 
         NDArray pairWeight = positive.toType(type, false);
         positive.close();
@@ -242,7 +189,7 @@ public final class PixelContrastiveLoss {
             pairWeight = weighted;
         }
         NDArray terms = pairWeight.mul(negLogProb);
-        closeAll(pairWeight, negLogProb);
+        ContrastSupport.closeAll(pairWeight, negLogProb);
         NDArray perAnchor = terms.sum(new int[] {1});
         terms.close();
         if (pi != null) {
@@ -250,29 +197,6 @@ public final class PixelContrastiveLoss {
         }
         NDArray positiveCounts = HostArrays.create(sub, anchors.positiveCounts()).toType(type, false).maximum(1);
         return Scalars.div(perAnchor.div(positiveCounts).sum(), n);
-    }
-
-    /** Copies an integer-valued array to the host without leaving a converted copy behind. */
-    private static int[] readInts(NDArray array) {
-        NDArray ints = array.toType(DataType.INT32, false);
-        int[] values = ints.toIntArray();
-        if (ints != array) {
-            ints.close();
-        }
-        return values;
-    }
-
-    private static void closeAll(NDArray... arrays) {
-        for (NDArray array : arrays) {
-            array.close();
-        }
-    }
-
-    private static void requireShape(String name, NDArray array, Shape expected) {
-        if (!array.getShape().equals(expected)) {
-            throw new IllegalArgumentException(name + " must be " + expected + " (B, G, G) to match the features, got "
-                    + array.getShape());
-        }
     }
 
     /** Builder; every setting is optional. */
