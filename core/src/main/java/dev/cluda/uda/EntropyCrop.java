@@ -13,10 +13,10 @@ import java.util.List;
  *
  * <p>Input: per image, the class probabilities of the detached LR prediction as a host
  * {@code float[]} of shape {@code (K, h, w)}, channel-major (softmax already applied; the caller
- * owns the forward pass). Each image's normalised entropy {@code H = −Σ p log p / (K log K)} is
- * scored (the released normaliser, so uniform probabilities give {@code 1 / K}; any positive
- * constant picks the same window. {@code 0 log 0 = 0}, where the released code clamps p to 1e-8
- * first, a difference below 2e-7 per class) per window as the mean of H nearest-upsampled to the context
+ * owns the forward pass). Each image's normalised entropy is {@code H = −Σ p log p / (K log K)},
+ * the released normaliser, so uniform probabilities give {@code 1 / K} (any positive constant
+ * picks the same window); {@code 0 log 0 = 0}, where the released code clamps p to 1e-8 first (a
+ * difference below 2e-7 per class). A window scores the mean of H nearest-upsampled to the context
  * crop size (torch {@code interpolate(mode='nearest')}: source index {@code floor(dst · h / H)}).
  * The upsampled map is never built: each LR cell's value is weighted by the number of context
  * pixels of the window that map to it, which gives exactly the mean over the upsampled window.
