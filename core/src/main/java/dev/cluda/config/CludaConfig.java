@@ -1,6 +1,7 @@
 package dev.cluda.config;
 
 import dev.cluda.synth.SynthSpec;
+import dev.cluda.uda.RcsCropRule;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  */
 public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, ModelConfig model, TrainConfig train,
                           UdaConfig uda, ContrastiveConfig contrastive, EvalConfig eval,
-                          DistributedConfig distributed, DebugConfig debug, MicConfig mic) {
+                          DistributedConfig distributed, DebugConfig debug, HrdaConfig hrda, MicConfig mic) {
 
     public CludaConfig {
         Objects.requireNonNull(settings, "settings");
@@ -20,7 +21,7 @@ public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, M
     public static CludaConfig from(Settings s) {
         CludaConfig c = new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), ModelConfig.from(s),
                 TrainConfig.from(s), UdaConfig.from(s), ContrastiveConfig.from(s), EvalConfig.from(s),
-                DistributedConfig.from(s), DebugConfig.from(s), MicConfig.from(s));
+                DistributedConfig.from(s), DebugConfig.from(s), HrdaConfig.from(s), MicConfig.from(s));
         if (c.mic().enabled() && c.mic().contrastive() && !c.contrastive().mixed()) {
             throw s.error("mic.contrastive", "= true applies the mixed contrastive loss to the masked pass; it needs"
                     + " contrastive.mixed = true");
@@ -39,6 +40,11 @@ public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, M
     /** The number of data-parallel ranks ({@code distributed.ranks}). */
     public int ranks() {
         return distributed.ranks();
+    }
+
+    /** The rare-class-sampling re-crop rule: HRDA's ratio when {@code hrda.enabled} (§3). */
+    public RcsCropRule rcsCropRule() {
+        return hrda.rcsCropRule(uda);
     }
 
     /** The resolved configuration as HOCON, for {@code config.conf} of a run directory. */
