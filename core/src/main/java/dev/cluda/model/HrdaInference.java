@@ -18,7 +18,16 @@ public final class HrdaInference {
     private HrdaInference() {}
 
     /**
-     * Predicts fused logits for a whole input. Runs the model in inference mode ({@code training=false}).
+     * {@link #predict(SegmentationModel, ParameterStore, NDArray, double, int, int, HrdaFusion.Order, boolean)}
+     * in inference mode ({@code training=false}: BatchNorm running statistics), e.g. for evaluation.
+     */
+    public static NDArray predict(SegmentationModel model, ParameterStore ps, NDArray image, double scale,
+            int window, int stride, HrdaFusion.Order order) {
+        return predict(model, ps, image, scale, window, stride, order, false);
+    }
+
+    /**
+     * Predicts fused logits for a whole input.
      *
      * @param model a model whose spec has {@link ModelSpec#scaleAttention()}
      * @param image {@code (B, 3, H, W)}; {@code H·scale} and {@code W·scale} must be integer multiples of 4,
@@ -27,10 +36,12 @@ public final class HrdaInference {
      * @param window HR sliding-window side in pixels (512 at paper scale, {@code hrda.inference.window})
      * @param stride HR sliding-window stride (256)
      * @param order the fusion order
+     * @param training the BatchNorm mode: true for batch statistics, as the released teacher pseudo-labels
+     *     (reference §13; turn dropout off with {@link SegmentationModel#setDropoutEnabled})
      * @return fused logits {@code (B, K, H/4, W/4)} in {@code image}'s manager
      */
     public static NDArray predict(SegmentationModel model, ParameterStore ps, NDArray image, double scale,
-            int window, int stride, HrdaFusion.Order order) {
+            int window, int stride, HrdaFusion.Order order, boolean training) {
         if (model.getScaleAttentionHead() == null) {
             throw new IllegalArgumentException("HRDA inference needs a model with a scale-attention head; "
                     + "build it from a spec with scaleAttention=true");
@@ -48,13 +59,13 @@ public final class HrdaInference {
             if (lrImage != image) {
                 lrImage.attach(sub);
             }
-            SegmentationModel.Output lr = model.forwardAll(ps, lrImage, false);
+            SegmentationModel.Output lr = model.forwardAll(ps, lrImage, training);
             NDArray lrLogits = lr.logits();
             lrLogits.attach(sub);
-            NDArray attention = model.scaleAttention(ps, lr.encoderFeatures(), false);
+            NDArray attention = model.scaleAttention(ps, lr.encoderFeatures(), training);
             attention.attach(sub);
             NDArray hr = SlidingWindow.average(image, window, stride, HrdaFusion.OUTPUT_STRIDE, k,
-                    crop -> model.forwardAll(ps, crop, false).logits());
+                    crop -> model.forwardAll(ps, crop, training).logits());
             hr.attach(sub);
             NDArray fused = HrdaFusion.fuseUnmasked(lrLogits, hr, attention, scale, order);
             fused.attach(parent);

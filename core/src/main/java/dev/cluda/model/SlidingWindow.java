@@ -40,7 +40,7 @@ public final class SlidingWindow {
      * @param outputStride the stride of {@code forward}'s logits, ≥ 1 (4 for the DAFormer head)
      * @param channels the logits' channel count K
      * @param forward maps a window {@code (B, 3, wh, ww)} to {@code (B, channels, wh/outputStride,
-     *     ww/outputStride)}; its results are closed by this method once added
+     *     ww/outputStride)}; each window and its result live in a manager closed once they are added
      * @return {@code (B, channels, H/outputStride, W/outputStride)} in {@code image}'s manager
      */
     public static NDArray average(NDArray image, int window, int stride, int outputStride, int channels,
@@ -71,26 +71,28 @@ public final class SlidingWindow {
             NDArray sum = null;
             for (int[] r : rows) {
                 for (int[] c : cols) {
-                    NDArray crop = image.get(new NDIndex(":, :, " + r[0] + ":" + r[1] + ", " + c[0] + ":" + c[1]));
-                    crop.attach(sub);
-                    NDArray logits = forward.apply(crop);
-                    logits.attach(sub);
-                    int ch = (r[1] - r[0]) / outputStride;
-                    int cw = (c[1] - c[0]) / outputStride;
-                    Shape expected = new Shape(s.get(0), channels, ch, cw);
-                    if (!logits.getShape().equals(expected)) {
-                        throw new IllegalArgumentException("forward returned " + logits.getShape() + " for window "
-                                + crop.getShape() + "; expected " + expected);
-                    }
-                    DetailBox cell = new DetailBox(c[0] / outputStride, r[0] / outputStride, cw, ch);
-                    NDArray placed = HrdaFusion.place(
-                            logits, Collections.nCopies(Math.toIntExact(s.get(0)), cell), oh, ow);
-                    placed.attach(sub);
-                    if (sum == null) {
-                        sum = placed;
-                    } else {
-                        sum = sum.add(placed);
-                        sum.attach(sub);
+                    // one manager per window: a window's activations are freed before the next one runs
+                    try (NDManager win = sub.newSubManager(image.getDevice())) {
+                        NDArray crop = image.get(new NDIndex(":, :, " + r[0] + ":" + r[1] + ", " + c[0] + ":" + c[1]));
+                        crop.attach(win);
+                        NDArray logits = forward.apply(crop);
+                        logits.attach(win);
+                        int ch = (r[1] - r[0]) / outputStride;
+                        int cw = (c[1] - c[0]) / outputStride;
+                        Shape expected = new Shape(s.get(0), channels, ch, cw);
+                        if (!logits.getShape().equals(expected)) {
+                            throw new IllegalArgumentException("forward returned " + logits.getShape()
+                                    + " for window " + crop.getShape() + "; expected " + expected);
+                        }
+                        DetailBox cell = new DetailBox(c[0] / outputStride, r[0] / outputStride, cw, ch);
+                        NDArray placed = HrdaFusion.place(
+                                logits, Collections.nCopies(Math.toIntExact(s.get(0)), cell), oh, ow);
+                        NDArray next = sum == null ? placed : sum.add(placed);
+                        next.attach(sub);
+                        if (sum != null) {
+                            sum.close();
+                        }
+                        sum = next;
                     }
                 }
             }

@@ -2,6 +2,7 @@ package dev.cluda.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,20 @@ class HrdaInferenceTest {
         NDArray predicted = HrdaInference.predict(model, ps, image, 0.5, 32, 16, Order.CLUDA);
         assertEquals(new Shape(1, 5, 16, 24), predicted.getShape());
         assertArrayEquals(expected.toFloatArray(), predicted.toFloatArray(), 1e-5f);
+    }
+
+    @Test
+    void predict_trainingMode_batchStatistics_deterministicWithDropoutOff() {
+        SegmentationModel model = SegmentationModel.createInitialized(TINY_HRDA, 1, manager);
+        ParameterStore ps = new ParameterStore(manager, false);
+        NDArray image = manager.randomNormal(new Shape(2, 3, 64, 64));
+        model.setDropoutEnabled(false);
+        float[] a = HrdaInference.predict(model, ps, image, 0.5, 32, 16, Order.HRDA, true).toFloatArray();
+        model.reseedDropout(5);
+        float[] b = HrdaInference.predict(model, ps, image, 0.5, 32, 16, Order.HRDA, true).toFloatArray();
+        float[] eval = HrdaInference.predict(model, ps, image, 0.5, 32, 16, Order.HRDA).toFloatArray();
+        assertArrayEquals(a, b, 0f);
+        assertFalse(java.util.Arrays.equals(a, eval), "batch statistics differ from running statistics");
     }
 
     @Test
