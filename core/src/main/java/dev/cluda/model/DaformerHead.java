@@ -16,24 +16,35 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The DAFormer decoder (reference §6.2, DAFormer {@code daformer_head.py}, sep-ASPP fusion).
+ * The DAFormer decoder (reference §6.2, DAFormer {@code daformer_head.py}, sep-ASPP fusion by default;
+ * a 1×1-conv fusion for HRDA's scale-attention head and CLUDA's feature-weight head, reference §6.3, §5.4).
  *
  * <p>Input the four encoder maps {@code (B, C_i, H_i, W_i)} (strides 4, 8, 16, 32). Each goes through a
  * linear embedding C_i → C_e (1×1 conv with bias, no norm or activation), is resized bilinearly
  * ({@code align_corners=false}) to the stride-4 size, and the four are concatenated (4·C_e channels);
- * {@link AsppFusion} turns that into the fused feature {@code (B, F, H_0, W_0)}; Dropout2d then a 1×1 conv
- * (with bias) give the logits {@code (B, K, H_0, W_0)}. Children {@code embed1} … {@code embed4},
- * {@code fusion}, {@code cls}; BatchNorm children are named {@code bn}.
+ * the fusion ({@link Fusion#ASPP}: {@link AsppFusion}; {@link Fusion#CONV1X1}: one 1×1 {@link ConvBnRelu})
+ * turns that into the fused feature {@code (B, F, H_0, W_0)}; Dropout2d then a 1×1 conv (with bias) give the
+ * logits {@code (B, K, H_0, W_0)}. Children {@code embed1} … {@code embed4}, {@code fusion}, {@code cls};
+ * BatchNorm children are named {@code bn}.
  */
 public final class DaformerHead extends AbstractBlock {
+
+    /** How the concatenated 4·C_e embedding is fused to F channels. */
+    public enum Fusion {
+        /** DAFormer's separable ASPP (reference §6.2 step 3); the default. */
+        ASPP,
+        /** One 1×1 conv without bias, BatchNorm, ReLU: HRDA's {@code fusion_cfg} type conv, kernel 1 (§6.3). */
+        CONV1X1
+    }
 
     private final int[] inChannels;
     private final int embedWidth;
     private final int fusedWidth;
     private final int numClasses;
     private final double dropoutRate;
+    private final Fusion fusionKind;
     private final Conv2d[] embed = new Conv2d[4];
-    private final AsppFusion fusion;
+    private final SingleInputBlock fusion;
     private final Conv2d cls;
     private final RandomDrop drop;
 
@@ -43,6 +54,7 @@ public final class DaformerHead extends AbstractBlock {
         fusedWidth = b.fusedWidth;
         numClasses = b.numClasses;
         dropoutRate = b.dropoutRate;
+        fusionKind = b.fusion;
         SplittableRandom root = new SplittableRandom(b.seed);
         SeededInit init = new SeededInit(root.split());
         drop = new RandomDrop(root.split());
@@ -50,7 +62,9 @@ public final class DaformerHead extends AbstractBlock {
             embed[i] = addChildBlock("embed" + (i + 1), conv1x1(embedWidth));
             embed[i].setInitializer(init.uniformFanIn(inChannels[i]), p -> true);
         }
-        fusion = addChildBlock("fusion", new AsppFusion(4 * embedWidth, fusedWidth, init));
+        fusion = addChildBlock("fusion", fusionKind == Fusion.ASPP
+                ? new AsppFusion(4 * embedWidth, fusedWidth, init)
+                : new ConvBnRelu(fusedWidth, 1, 1, 1, init));
         cls = addChildBlock("cls", conv1x1(numClasses));
         cls.setInitializer(init.normal(0.01), Parameter.Type.WEIGHT);
         cls.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
@@ -91,6 +105,10 @@ public final class DaformerHead extends AbstractBlock {
 
     public int getNumClasses() {
         return numClasses;
+    }
+
+    public Fusion getFusion() {
+        return fusionKind;
     }
 
     /** The source of Dropout2d masks. */
@@ -142,6 +160,7 @@ public final class DaformerHead extends AbstractBlock {
         private int fusedWidth = 256;
         private int numClasses;
         private double dropoutRate = 0.1;
+        private Fusion fusion = Fusion.ASPP;
         private long seed;
 
         private Builder() {}
@@ -164,7 +183,7 @@ public final class DaformerHead extends AbstractBlock {
             return this;
         }
 
-        /** Fused feature width F (each ASPP branch and the bottleneck), default 256. */
+        /** Fused feature width F (each ASPP branch and the bottleneck, or the 1×1 fusion conv), default 256. */
         public Builder optFusedWidth(int fusedWidth) {
             this.fusedWidth = fusedWidth;
             return this;
@@ -173,6 +192,15 @@ public final class DaformerHead extends AbstractBlock {
         /** Dropout2d rate before the classifier, default 0.1. */
         public Builder optDropoutRate(double dropoutRate) {
             this.dropoutRate = dropoutRate;
+            return this;
+        }
+
+        /**
+         * The fusion, default {@link Fusion#ASPP}; {@link Fusion#CONV1X1} for HRDA's scale-attention head
+         * (reference §6.3).
+         */
+        public Builder optFusion(Fusion fusion) {
+            this.fusion = fusion;
             return this;
         }
 
@@ -195,6 +223,9 @@ public final class DaformerHead extends AbstractBlock {
             if (embedWidth < 1 || fusedWidth < 1) {
                 throw new IllegalArgumentException(
                         "embedWidth and fusedWidth must be >= 1, got " + embedWidth + " and " + fusedWidth);
+            }
+            if (fusion == null) {
+                throw new IllegalArgumentException("fusion must be ASPP or CONV1X1, got null");
             }
             if (!(dropoutRate >= 0 && dropoutRate < 1)) {
                 throw new IllegalArgumentException("dropoutRate must be in [0, 1), got " + dropoutRate);

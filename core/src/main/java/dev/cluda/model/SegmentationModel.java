@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.SplittableRandom;
@@ -18,6 +19,12 @@ import java.util.SplittableRandom;
  * <p>Parameter names start with the child names {@code 01encoder_} and {@code 02head_}: every head
  * parameter has {@code head} in its name (lr ×10, reference §7), every encoder LayerNorm has {@code norm}
  * (no weight decay), the head's BatchNorms are named {@code bn}; no encoder name contains {@code head}.
+ *
+ * <p>With {@link ModelSpec#scaleAttention()} or {@link ModelSpec#featureWeightHead()} the model has, after
+ * those two children, {@code scale_attention_head} and/or {@code feature_weight_head}: DAFormer heads
+ * with a 1×1-conv fusion and embed and fused width {@link ModelSpec#attentionEmbedWidth()} (reference §6.3,
+ * §5.4). Their names contain {@code head} (lr ×10 like HRDA's decode head); with both options off the
+ * parameters are exactly those of a single-resolution model of the same seed.
  */
 public final class SegmentationModel extends AbstractBlock {
 
@@ -25,6 +32,8 @@ public final class SegmentationModel extends AbstractBlock {
     private final long seed;
     private final MixTransformer encoder;
     private final DaformerHead head;
+    private final DaformerHead attention;
+    private final DaformerHead featureWeight;
 
     private SegmentationModel(ModelSpec spec, long seed) {
         this.spec = spec;
@@ -43,6 +52,32 @@ public final class SegmentationModel extends AbstractBlock {
                 .optFusedWidth(spec.fusedWidth())
                 .optSeed(root.nextLong())
                 .build());
+        // drawn after the existing seeds, whether used or not, so old specs and each head's init stay fixed
+        long attentionSeed = root.nextLong();
+        long featureWeightSeed = root.nextLong();
+        attention = spec.scaleAttention()
+                ? addChildBlock("scale_attention_head", auxiliaryHead(
+                        variant.dims(), spec.numClasses(), spec.attentionEmbedWidth(), attentionSeed))
+                : null;
+        featureWeight = spec.featureWeightHead()
+                ? addChildBlock("feature_weight_head", auxiliaryHead(
+                        variant.dims(), 1, spec.attentionEmbedWidth(), featureWeightSeed))
+                : null;
+    }
+
+    /**
+     * A scale-attention or feature-weight head: DAFormer head, 1×1-conv fusion, embed and fused width
+     * {@code width}, {@code channels} outputs (reference §6.3: HRDA's {@code attention_embed_dim}).
+     */
+    static DaformerHead auxiliaryHead(int[] encoderDims, int channels, int width, long seed) {
+        return DaformerHead.builder()
+                .setInChannels(encoderDims)
+                .setNumClasses(channels)
+                .optEmbedWidth(width)
+                .optFusedWidth(width)
+                .optFusion(DaformerHead.Fusion.CONV1X1)
+                .optSeed(seed)
+                .build();
     }
 
     /**
@@ -89,6 +124,14 @@ public final class SegmentationModel extends AbstractBlock {
         SplittableRandom root = new SplittableRandom(seed);
         encoder.randomDrop().reseed(root.nextLong());
         head.randomDrop().reseed(root.nextLong());
+        long attentionSeed = root.nextLong();
+        long featureWeightSeed = root.nextLong();
+        if (attention != null) {
+            attention.randomDrop().reseed(attentionSeed);
+        }
+        if (featureWeight != null) {
+            featureWeight.randomDrop().reseed(featureWeightSeed);
+        }
     }
 
     /**
@@ -98,6 +141,12 @@ public final class SegmentationModel extends AbstractBlock {
     public void setDropoutEnabled(boolean enabled) {
         encoder.randomDrop().setEnabled(enabled);
         head.randomDrop().setEnabled(enabled);
+        if (attention != null) {
+            attention.randomDrop().setEnabled(enabled);
+        }
+        if (featureWeight != null) {
+            featureWeight.randomDrop().setEnabled(enabled);
+        }
     }
 
     public ModelSpec getSpec() {
@@ -110,6 +159,47 @@ public final class SegmentationModel extends AbstractBlock {
 
     public DaformerHead getHead() {
         return head;
+    }
+
+    /** The scale-attention head, or null when {@link ModelSpec#scaleAttention()} is off. */
+    public DaformerHead getScaleAttentionHead() {
+        return attention;
+    }
+
+    /** The feature-weight head, or null when {@link ModelSpec#featureWeightHead()} is off. */
+    public DaformerHead getFeatureWeightHead() {
+        return featureWeight;
+    }
+
+    /**
+     * HRDA's scale attention from the (LR) encoder maps (reference §6.3): sigmoid of the attention head.
+     *
+     * @param encoderFeatures the four encoder maps of {@link Output#encoderFeatures()}
+     * @return {@code (B, K, H/4, W/4)} in (0, 1)
+     * @throws IllegalStateException if the spec has no scale-attention head
+     */
+    public NDArray scaleAttention(ParameterStore ps, NDList encoderFeatures, boolean training) {
+        if (attention == null) {
+            throw new IllegalStateException("this model has no scale-attention head; build it from a spec with "
+                    + "scaleAttention=true (ModelSpec.withMultiResolutionHeads)");
+        }
+        return Activation.sigmoid(attention.decode(ps, encoderFeatures, training).get(0));
+    }
+
+    /**
+     * CLUDA's learned per-pixel contrastive weight w from the (LR) encoder maps (reference §5.4): sigmoid
+     * of the one-channel feature-weight head.
+     *
+     * @param encoderFeatures the four encoder maps of {@link Output#encoderFeatures()}
+     * @return {@code (B, 1, H/4, W/4)} in (0, 1)
+     * @throws IllegalStateException if the spec has no feature-weight head
+     */
+    public NDArray featureWeight(ParameterStore ps, NDList encoderFeatures, boolean training) {
+        if (featureWeight == null) {
+            throw new IllegalStateException("this model has no feature-weight head; build it from a spec with "
+                    + "featureWeightHead=true (ModelSpec.withMultiResolutionHeads)");
+        }
+        return Activation.sigmoid(featureWeight.decode(ps, encoderFeatures, training).get(0));
     }
 
     /**
@@ -147,7 +237,14 @@ public final class SegmentationModel extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         encoder.initialize(manager, dataType, inputShapes);
-        head.initialize(manager, dataType, encoder.getOutputShapes(inputShapes));
+        Shape[] features = encoder.getOutputShapes(inputShapes);
+        head.initialize(manager, dataType, features);
+        if (attention != null) {
+            attention.initialize(manager, dataType, features);
+        }
+        if (featureWeight != null) {
+            featureWeight.initialize(manager, dataType, features);
+        }
     }
 
     /**
