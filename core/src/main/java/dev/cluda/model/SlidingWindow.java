@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.transform.DetailBox;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

@@ -17,6 +17,50 @@ public record DetailBox(int x, int y, int width, int height) {
         }
     }
 
+    /** One past the right column. */
+    public int x2() {
+        return x + width;
+    }
+
+    /** One past the bottom row. */
+    public int y2() {
+        return y + height;
+    }
+
+    /**
+     * The box on a grid of stride {@code stride}: every coordinate divided by it.
+     *
+     * @throws IllegalArgumentException if a coordinate is not divisible by {@code stride}
+     */
+    public DetailBox onGrid(int stride, String why) {
+        requireDivisibleBy(stride, why);
+        return new DetailBox(x / stride, y / stride, width / stride, height / stride);
+    }
+
+    /**
+     * Checks that x, y, width and height are multiples of {@code d}.
+     *
+     * @param why what needs it, for the message
+     * @throws IllegalArgumentException naming the box, {@code d} and {@code why}
+     */
+    public void requireDivisibleBy(int d, String why) {
+        if (d < 1) {
+            throw new IllegalArgumentException("divisor must be >= 1, got " + d);
+        }
+        if (x % d != 0 || y % d != 0 || width % d != 0 || height % d != 0) {
+            throw new IllegalArgumentException(this + ": x, y, width and height must be multiples of " + d
+                    + " (" + why + ")");
+        }
+    }
+
+    /** Checks that the box lies inside a {@code canvasHeight × canvasWidth} image. */
+    public void requireInside(long canvasHeight, long canvasWidth, String what) {
+        if (x2() > canvasWidth || y2() > canvasHeight) {
+            throw new IllegalArgumentException(this + " does not fit in the " + what + " of "
+                    + canvasHeight + "x" + canvasWidth + " (height x width)");
+        }
+    }
+
     /** Whether the box lies inside a {@code contextWidth x contextHeight} crop. */
     public boolean fits(int contextWidth, int contextHeight) {
         return x + width <= contextWidth && y + height <= contextHeight;

@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import dev.cluda.transform.DetailBox;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
