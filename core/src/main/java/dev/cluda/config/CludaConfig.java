@@ -19,9 +19,18 @@ public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, M
 
     /** Builds and validates every section, then the rules that span sections. */
     public static CludaConfig from(Settings s) {
-        CludaConfig c = new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), ModelConfig.from(s),
-                TrainConfig.from(s), UdaConfig.from(s), ContrastiveConfig.from(s), EvalConfig.from(s),
-                DistributedConfig.from(s), DebugConfig.from(s), HrdaConfig.from(s), MicConfig.from(s));
+        HrdaConfig hrda = HrdaConfig.from(s);
+        ContrastiveConfig contrastive = ContrastiveConfig.from(s);
+        ModelConfig model = ModelConfig.from(s);
+        if (hrda.enabled()) {
+            // HRDA's scale-attention head; CLUDA's learned contrastive weight head only where a contrastive term uses it
+            model = new ModelConfig(model.spec().withMultiResolutionHeads(true, hrda.attentionEmbedWidth(),
+                    hrda.contrast().featureWeightHead() && (contrastive.source() || contrastive.mixed())),
+                    model.pretrained());
+        }
+        CludaConfig c = new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), model,
+                TrainConfig.from(s), UdaConfig.from(s), contrastive, EvalConfig.from(s),
+                DistributedConfig.from(s), DebugConfig.from(s), hrda, MicConfig.from(s));
         if (c.mic().enabled() && c.mic().contrastive() && !c.contrastive().mixed()) {
             throw s.error("mic.contrastive", "= true applies the mixed contrastive loss to the masked pass; it needs"
                     + " contrastive.mixed = true");

@@ -1,5 +1,6 @@
 package dev.cluda.config;
 
+import dev.cluda.loss.MultiResolutionContrastiveLoss;
 import dev.cluda.loss.PixelContrastiveLoss;
 import java.util.List;
 
@@ -36,6 +37,29 @@ public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeig
     /** The loss on mixed images, restricted to {@link #mixedPairs}. */
     public PixelContrastiveLoss mixedLoss() {
         return build(mixedPairs);
+    }
+
+    /** The multi-resolution form (§5.4) of the source loss, with the choices of {@code contrastive.multiResolution.*}. */
+    public MultiResolutionContrastiveLoss multiResolutionSourceLoss(HrdaConfig.MultiResolutionContrast choices) {
+        return buildMulti(PixelContrastiveLoss.PairSet.ALL, choices);
+    }
+
+    /** The multi-resolution form (§5.4) of the mixed loss. */
+    public MultiResolutionContrastiveLoss multiResolutionMixedLoss(HrdaConfig.MultiResolutionContrast choices) {
+        return buildMulti(mixedPairs, choices);
+    }
+
+    private MultiResolutionContrastiveLoss buildMulti(PixelContrastiveLoss.PairSet pairs,
+                                                      HrdaConfig.MultiResolutionContrast choices) {
+        return MultiResolutionContrastiveLoss.builder()
+                .optTemperature((float) temperature)
+                .optStuffThingSeparation(stuffThingSeparation)
+                .optMaxAnchorsPerClass(maxAnchorsPerClass)
+                .optPairSet(pairs)
+                .optCropIndicatorExcludesRoad(choices.cropIndicatorExcludesRoad())
+                .optOutOfCropHrFeaturesCount(choices.outOfCropHrFeaturesCount())
+                .optLrHrDiagonalExcluded(choices.lrHrDiagonalExcluded())
+                .build();
     }
 
     private PixelContrastiveLoss build(PixelContrastiveLoss.PairSet pairs) {

@@ -11,6 +11,9 @@ import dev.cluda.data.LabelMap;
 import dev.cluda.data.RgbImage;
 import dev.cluda.data.Sample;
 import dev.cluda.model.Bilinear;
+import dev.cluda.model.HrdaFusion;
+import dev.cluda.model.HrdaInference;
+import dev.cluda.model.SlidingWindow;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.transform.FloatImage;
 import dev.cluda.transform.Normalize;
@@ -27,14 +30,33 @@ public final class SegmentationEvaluator {
     private static final int STRIDE = 32;
 
     private final int[] size;
+    private final MultiResolution multiResolution;
     private final Normalize normalize = Normalize.imageNet();
+
+    /**
+     * HRDA's test-time inference (reference §9, §6.3): the image as a sliding window of
+     * {@code window} pixels with {@code stride} (overlapping logits averaged), each window predicted
+     * by {@link HrdaInference} (LR whole-window pass fused with the HR sliding window).
+     */
+    public record MultiResolution(int window, int stride, double scale, int hrWindow, int hrStride,
+                                  HrdaFusion.Order order) {
+    }
 
     /** @param size {width, height} of inference, multiples of 32, or null to run at the image's own size */
     public SegmentationEvaluator(int[] size) {
+        this(size, null);
+    }
+
+    /**
+     * @param size {width, height} of inference, multiples of 32, or null to run at the image's own size
+     * @param multiResolution HRDA's sliding-window inference, or null for whole-image inference
+     */
+    public SegmentationEvaluator(int[] size, MultiResolution multiResolution) {
         if (size != null && (size.length != 2 || size[0] % STRIDE != 0 || size[1] % STRIDE != 0)) {
             throw new IllegalArgumentException("inference size must be [width, height] in multiples of 32");
         }
         this.size = size == null ? null : size.clone();
+        this.multiResolution = multiResolution;
     }
 
     /**
@@ -52,7 +74,12 @@ public final class SegmentationEvaluator {
         FloatImage x = normalize.apply(FloatImage.fromRgb(input));
         try (NDManager sub = manager.newSubManager()) {
             NDArray batch = HostArrays.create(sub, x.data(), new Shape(1, 3, h, w));
-            NDArray logits = model.forward(new ParameterStore(sub, false), new NDList(batch), false).get(0);
+            ParameterStore ps = new ParameterStore(sub, false);
+            NDArray logits = multiResolution == null ? model.forward(ps, new NDList(batch), false).get(0)
+                    : SlidingWindow.average(batch, multiResolution.window(), multiResolution.stride(),
+                            HrdaFusion.OUTPUT_STRIDE, model.getSpec().numClasses(),
+                            window -> HrdaInference.predict(model, ps, window, multiResolution.scale(),
+                                    multiResolution.hrWindow(), multiResolution.hrStride(), multiResolution.order()));
             return readout.apply(Bilinear.resize(logits, image.height(), image.width(), false));
         }
     }

@@ -14,7 +14,9 @@ final class RandomStreams {
     public enum Purpose {
         SOURCE_SAMPLING, TARGET_SAMPLING, SOURCE_CROP, TARGET_CROP, CLASS_MIX, PHOTOMETRIC, CONTRASTIVE, ENGINE,
         /** Appended last, so the streams of the purposes before it are unchanged. */
-        MASKING
+        MASKING,
+        /** HRDA's detail crops, appended for the same reason. */
+        DETAIL_CROP
     }
 
     private final long seed;

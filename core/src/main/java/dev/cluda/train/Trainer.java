@@ -5,7 +5,6 @@ import dev.cluda.config.CludaConfig;
 import dev.cluda.config.TrainConfig;
 import dev.cluda.eval.EvalJson;
 import dev.cluda.eval.EvalResult;
-import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.io.FileStore;
 import dev.cluda.model.ModelParameters;
 import dev.cluda.rundir.CheckpointStore;
@@ -97,7 +96,7 @@ public final class Trainer {
                 // after a successful restore: a refused resume leaves the run's configuration as it was
                 store.writeAtomically(store.resolve(runDir, "config.conf"), config.render().getBytes(StandardCharsets.UTF_8));
             }
-            EvaluationHook evaluation = new EvaluationHook(session, data, new SegmentationEvaluator(config.eval().size()),
+            EvaluationHook evaluation = new EvaluationHook(session, data, TrainingComponents.evaluator(config),
                     root, config.eval().interval(), store,
                     rank.writes() ? store.resolve(runDir, EvalJson.FILE_NAME) : null, listener::evaluated);
             List<TrainingHook> hooks = hooks(session, data, rank, root, checkpoints, evaluation, start);

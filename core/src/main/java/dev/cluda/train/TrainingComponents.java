@@ -5,6 +5,8 @@ import dev.cluda.optim.LearningRateSchedule;
 import dev.cluda.optim.GroupedAdamW;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigError;
+import dev.cluda.config.HrdaConfig;
+import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.config.ContrastiveConfig;
 import dev.cluda.config.TrainConfig;
 import dev.cluda.config.UdaConfig;
@@ -14,6 +16,8 @@ import dev.cluda.transform.Normalize;
 import dev.cluda.transform.PhotometricAugmentation;
 import dev.cluda.uda.CludaStep;
 import dev.cluda.uda.EmaTeacher;
+import dev.cluda.model.HrdaFusion;
+import dev.cluda.uda.MultiResolutionStudent;
 import dev.cluda.uda.PseudoLabelSource;
 import dev.cluda.uda.PseudoLabeler;
 import dev.cluda.uda.PseudoMargins;
@@ -42,6 +46,18 @@ final class TrainingComponents {
                 .build();
     }
 
+    /** How the run evaluates: whole images, or HRDA's sliding windows (reference §9). */
+    static SegmentationEvaluator evaluator(CludaConfig config) {
+        HrdaConfig hrda = config.hrda();
+        if (!hrda.enabled()) {
+            return new SegmentationEvaluator(config.eval().size());
+        }
+        return new SegmentationEvaluator(config.eval().size(), new SegmentationEvaluator.MultiResolution(
+                hrda.evalWindow().width(), hrda.evalStride().width(), hrda.scale(), hrda.inferenceWindow().width(),
+                hrda.inferenceStride().width(), hrda.fusionOrder() == HrdaConfig.FusionOrder.HRDA
+                        ? HrdaFusion.Order.HRDA : HrdaFusion.Order.CLUDA));
+    }
+
     /**
      * The CLUDA step of {@code config} (reference §1): self-training with the online teacher or
      * stored pseudo-labels, the feature distance and the contrastive terms as switched on.
@@ -59,13 +75,32 @@ final class TrainingComponents {
         }
         CludaStep.Builder step = CludaStep.builder().setStudent(student)
                 .optContrastStart(cl.startIteration()).optGrid(cl.grid());
+        HrdaConfig hrda = config.hrda();
+        HrdaFusion.Order order = hrda.fusionOrder() == HrdaConfig.FusionOrder.HRDA ? HrdaFusion.Order.HRDA
+                : HrdaFusion.Order.CLUDA;
+        if (hrda.enabled()) {
+            TrainConfig train = config.train();
+            step.optMultiResolution(new MultiResolutionStudent(hrda.multiResolutionCrop(), order,
+                    hrda.fusedLossWeight(), hrda.hrLossWeight(), hrda.lrLossWeight(), hrda.inferenceWindow().width(),
+                    hrda.inferenceStride().width(),
+                    hrda.entropyCrop() ? hrda.entropyCrop(train.cropWidth(), train.cropHeight()) : null,
+                    hrda.entropyCropStartIteration(), student.getFeatureWeightHead() != null));
+        }
         if (uda.enabled()) {
             PseudoLabeler labeler = new PseudoLabeler(uda.pseudoThreshold());
             PseudoMargins margins = new PseudoMargins(uda.marginTop(), uda.marginBottom(), uda.marginLeft(),
                     uda.marginRight());
-            PseudoLabelSource pseudoLabels = uda.hasPrecomputedPseudoLabels()
-                    ? PseudoLabelSource.stored(labeler, margins)
-                    : PseudoLabelSource.onlineTeacher(teacher, labeler, margins, uda.teacherBatchStats());
+            PseudoLabelSource pseudoLabels;
+            if (uda.hasPrecomputedPseudoLabels()) {
+                pseudoLabels = PseudoLabelSource.stored(labeler, margins);
+            } else if (hrda.enabled()) {
+                // the margins come with the crops, built at full image size (§2.3, HRDA style)
+                pseudoLabels = PseudoLabelSource.onlineMultiResolutionTeacher(teacher, labeler, PseudoMargins.none(),
+                        uda.teacherBatchStats(), hrda.scale(), hrda.inferenceWindow().width(),
+                        hrda.inferenceStride().width(), order);
+            } else {
+                pseudoLabels = PseudoLabelSource.onlineTeacher(teacher, labeler, margins, uda.teacherBatchStats());
+            }
             step.optSelfTraining(teacher, new EmaTeacher(uda.emaAlpha()), pseudoLabels,
                     new PhotometricAugmentation(Normalize.imageNet(), uda.colorJitterStrength(),
                             uda.colorJitterProbability()), uda.blur());
@@ -75,10 +110,12 @@ final class TrainingComponents {
                     .optMinRatio((float) uda.fdMinRatio()).build());
         }
         if (cl.source()) {
-            step.optSourceContrast(cl.sourceLoss(), cl.sourceWeight());
+            step.optSourceContrast(cl.sourceLoss(),
+                    hrda.enabled() ? cl.multiResolutionSourceLoss(hrda.contrast()) : null, cl.sourceWeight());
         }
         if (cl.mixed()) {
-            step.optMixedContrast(cl.mixedLoss(), cl.mixedWeight());
+            step.optMixedContrast(cl.mixedLoss(),
+                    hrda.enabled() ? cl.multiResolutionMixedLoss(hrda.contrast()) : null, cl.mixedWeight());
         }
         if (config.mic().enabled()) {
             step.optMaskedConsistency(config.mic().mask(), config.mic().lambda(), config.mic().contrastive());

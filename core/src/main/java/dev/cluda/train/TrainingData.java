@@ -17,6 +17,7 @@ import dev.cluda.uda.ClassStatistics;
 import dev.cluda.uda.ClassStatisticsFiles;
 import dev.cluda.uda.ImageClassCounts;
 import dev.cluda.uda.PrecomputedPseudoLabels;
+import dev.cluda.uda.PseudoMargins;
 import dev.cluda.uda.RareClassSampler;
 import dev.cluda.uda.RcsCropRule;
 import java.io.IOException;
@@ -103,7 +104,7 @@ public final class TrainingData {
         // The target crop has no class check (DAFormer issue #6 disabled it for the target).
         TrainTransform targetTransform = new TrainTransform(new TrainTransform.Config(
                 scale(train.targetScale()), train.cropWidth(), train.cropHeight(), 1.0, train.flipProbability()));
-        RcsCropRule cropRule = new RcsCropRule(uda.rcsMinPixels(), uda.rcsMinCropRatio(), 10);
+        RcsCropRule cropRule = config.rcsCropRule();
         PrecomputedPseudoLabels precomputed = null;
         if (uda.enabled() && uda.hasPrecomputedPseudoLabels()) {
             precomputed = PrecomputedPseudoLabels.open(store, uda.precomputedPseudoLabels());
@@ -111,9 +112,13 @@ public final class TrainingData {
         }
         UdaDataSampler.TargetShard shard = ranks > 1 && uda.enabled()
                 ? new UdaDataSampler.TargetShard(new Sharding(train.seed(), ranks), rank) : null;
+        // HRDA builds the pseudo-label margins at full image size and crops them with the image (§2.3)
+        PseudoMargins fullImageMargins = config.hrda().enabled()
+                ? new PseudoMargins(uda.marginTop(), uda.marginBottom(), uda.marginLeft(), uda.marginRight()) : null;
         UdaDataSampler sampler = new UdaDataSampler(
                 new UdaDataSampler.Pool(sourceLoader, sourceRefs, sourceTransform),
-                new UdaDataSampler.Pool(targetLoader, targetRefs, targetTransform), rcs, cropRule, precomputed, shard);
+                new UdaDataSampler.Pool(targetLoader, targetRefs, targetTransform), rcs, cropRule, precomputed, shard,
+                fullImageMargins);
         return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs);
     }
 

@@ -164,7 +164,8 @@ public final class TrainingSession implements AutoCloseable {
         student.reseedDropout(streams.engineSeed(t));
         return step.run(stepManager, batches.source(), batches.target(), t, new CludaStep.Randomness(
                 streams.stream(t, Purpose.CLASS_MIX), streams.stream(t, Purpose.PHOTOMETRIC),
-                streams.stream(t, Purpose.CONTRASTIVE), streams.stream(t, Purpose.MASKING)));
+                streams.stream(t, Purpose.CONTRASTIVE), streams.stream(t, Purpose.MASKING),
+                streams.stream(t, Purpose.DETAIL_CROP)));
     }
 
     /** With several ranks: gradients and BatchNorm statistics averaged across ranks; else nothing. */

@@ -8,6 +8,7 @@ import dev.cluda.data.Sharding;
 import dev.cluda.transform.TrainTransform;
 import dev.cluda.transform.TransformedSample;
 import dev.cluda.uda.PrecomputedPseudoLabels;
+import dev.cluda.uda.PseudoMargins;
 import dev.cluda.uda.RareClassSampler;
 import dev.cluda.uda.RcsCropRule;
 import java.io.IOException;
@@ -40,6 +41,7 @@ public final class UdaDataSampler {
     private final RcsCropRule cropRule;
     private final Map<String, SampleRef> sourceByFile = new HashMap<>();
     private final PrecomputedPseudoLabels precomputed;
+    private final PseudoMargins fullImageMargins;
     private final Sharding targetSharding;
     private final int shardRank;
     private long shardEpoch = -1;
@@ -77,9 +79,12 @@ public final class UdaDataSampler {
      * @param precomputed stored pseudo-labels that target crops carry as their label and confidence
      *     ({@code uda.pseudoLabels = precomputed}), cropped and flipped with the image; null for none
      * @param targetShard this rank's share of the target images; null to draw from all of them
+     * @param fullImageMargins pseudo-label margins built at each target image's full size and cropped
+     *     with it as the crop's validity mask (HRDA, reference §2.3); null when the step applies them
+     *     to the crop
      */
     UdaDataSampler(Pool source, Pool target, RareClassSampler rareClassSampler, RcsCropRule cropRule,
-                   PrecomputedPseudoLabels precomputed, TargetShard targetShard) {
+                   PrecomputedPseudoLabels precomputed, TargetShard targetShard, PseudoMargins fullImageMargins) {
         if (source.refs().isEmpty()) {
             throw new UserInputException("the source dataset has no samples; check data.source.root");
         }
@@ -92,6 +97,7 @@ public final class UdaDataSampler {
         this.rareClassSampler = rareClassSampler;
         this.cropRule = cropRule;
         this.precomputed = precomputed;
+        this.fullImageMargins = fullImageMargins;
         if (targetShard != null && this.target.size() < targetShard.sharding().ranks()) {
             throw new UserInputException(this.target.size() + " target images cannot be shared by "
                     + targetShard.sharding().ranks() + " ranks; every rank needs at least one");
@@ -171,7 +177,10 @@ public final class UdaDataSampler {
                 skips = checkSkips(skips);
                 continue;
             }
-            if (precomputed == null) {
+            if (precomputed == null && fullImageMargins != null) {
+                var image = sample.get().image();
+                batch.add(targetTransform.apply(image, null, fullImageMargins.mask(image.width(), image.height()), crop));
+            } else if (precomputed == null) {
                 batch.add(targetTransform.apply(sample.get(), crop));
             } else {
                 PrecomputedPseudoLabels.Entry pseudo = readPseudo(ref);

@@ -3,14 +3,12 @@ package dev.cluda.uda;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.cluda.data.LabelMap;
 import dev.cluda.loss.FeatureDistanceLoss;
+import dev.cluda.loss.MultiResolutionContrastiveLoss;
 import dev.cluda.loss.PixelContrastiveLoss;
-import dev.cluda.loss.PixelCrossEntropy;
-import dev.cluda.model.Bilinear;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.transform.BlockMask;
 import dev.cluda.transform.ClassMix;
@@ -38,21 +36,29 @@ public final class CludaStep {
      * The random draws of one iteration, derived from (seed, rank, iteration) by the caller.
      *
      * @param masking the masked pass's jitter, blur and block mask; needed only with MIC
+     * @param detailCrop the HR detail crops of a multi-resolution student; needed only with HRDA
      */
     public record Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive,
-                             SplittableRandom masking) {
+                             SplittableRandom masking, SplittableRandom detailCrop) {
 
-        /** Without the masked pass's stream. */
+        /** Without the masked pass's and the detail crops' streams. */
         public Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive) {
-            this(classMix, photometric, contrastive, null);
+            this(classMix, photometric, contrastive, null, null);
+        }
+
+        /** Without the detail crops' stream. */
+        public Randomness(SplittableRandom classMix, SplittableRandom photometric, SplittableRandom contrastive,
+                          SplittableRandom masking) {
+            this(classMix, photometric, contrastive, masking, null);
         }
     }
 
     private final SegmentationModel student;
     private final SelfTraining selfTraining;
     private final FeatureDistance featureDistance;
-    private final Contrast sourceContrast;
-    private final Contrast mixedContrast;
+    private final ContrastTerm sourceContrast;
+    private final ContrastTerm mixedContrast;
+    private final MultiResolutionStudent multiResolution;
     private final MaskedConsistency masked;
     private final long contrastStart;
     private final int grid;
@@ -64,6 +70,7 @@ public final class CludaStep {
         this.sourceContrast = b.sourceContrast;
         this.mixedContrast = b.mixedContrast;
         this.masked = b.masked;
+        this.multiResolution = b.multiResolution;
         this.contrastStart = b.contrastStart;
         this.grid = b.grid;
     }
@@ -91,21 +98,19 @@ public final class CludaStep {
         }
 
         // 2-4. Source pass (§1 steps 2-4): CE, feature distance, source pixel contrast; one backward.
-        NDArray xs = HostBatch.images(step, images(source));
         NDArray ys = HostBatch.labels(step, labels(source));
         int h = (int) ys.getShape().get(1);
         int w = (int) ys.getShape().get(2);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            SegmentationModel.Output out = student.forwardAll(ps, xs, true);
-            NDArray total = losses.add("ce_source", PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), ys));
+            StudentPass pass = studentPass(ps, step, images(source), false, random);
+            NDArray total = losses.add("ce_source", pass.crossEntropy(ys, null));
             if (featureDistance != null) {
-                NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, xs, false).stopGradient();
-                total = total.add(losses.add("fd", featureDistance.loss().compute(out.lastStage(), frozen, ys)));
+                NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, pass.encoderInput(), false).stopGradient();
+                total = total.add(losses.add("fd", featureDistance.loss().compute(pass.lastStage(), frozen, ys)));
             }
             if (sourceContrast != null && contrast) {
-                NDArray cl = sourceContrast.loss().compute(onGrid(out.fused()), Bilinear.nearest(ys, grid, grid), null,
-                        null, random.contrastive());
-                total = total.add(losses.add("cl_source", cl, sourceContrast.weight()));
+                total = total.add(losses.add("cl_source",
+                        pass.contrast(sourceContrast, ys, null, null, random.contrastive()), sourceContrast.weight()));
             }
             gc.backward(total);
         }
@@ -120,15 +125,15 @@ public final class CludaStep {
         MixedBatch mixed = mix(step, source, target, pseudo, random, h, w);
 
         // 7. Mixed pass: pseudo-weighted CE and confidence-weighted pixel contrast (§5.6); one backward.
+        //    An HRDA student places the mixed images' detail crops by entropy after the start iteration (§5.7).
+        boolean entropy = multiResolution != null && multiResolution.entropyCrop() != null
+                && t > multiResolution.entropyCropStart();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            SegmentationModel.Output out = student.forwardAll(ps, mixed.images(), true);
-            NDArray total = losses.add("ce_mixed",
-                    PixelCrossEntropy.compute(Bilinear.resize(out.logits(), h, w, false), mixed.labels(), mixed.weights()));
+            StudentPass pass = studentPass(ps, step, mixed.images(), entropy, random);
+            NDArray total = losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
             if (mixedContrast != null && contrast) {
-                NDArray pi = Bilinear.resize(mixed.weights().expandDims(1), grid, grid, true).squeeze(1);
-                NDArray cl = mixedContrast.loss().compute(onGrid(out.fused()), Bilinear.nearest(mixed.labels(), grid, grid),
-                        pi, mixed.domainsOnGrid(grid), random.contrastive());
-                total = total.add(losses.add("cl_mixed", cl, mixedContrast.weight()));
+                total = total.add(losses.add("cl_mixed", pass.contrast(mixedContrast, mixed.labels(), mixed.weights(),
+                        mixed.sourceMask(), random.contrastive()), mixedContrast.weight()));
             }
             gc.backward(total);
         }
@@ -136,22 +141,31 @@ public final class CludaStep {
         // 8. Masked image consistency (MIC): block-masked target crops learn the pseudo-labels of the
         //    unmasked ones, with the mixed pass's weights; its gradient joins the step's before the all-reduce.
         if (masked != null) {
-            NDArray xk = HostBatch.images(step, maskedTargets(target, random));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                SegmentationModel.Output out = student.forwardAll(ps, xk, true);
-                NDArray total = losses.add("ce_masked", PixelCrossEntropy.compute(
-                        Bilinear.resize(out.logits(), h, w, false), pseudo.labels(), pseudo.weights()), masked.lambda());
+                StudentPass pass = studentPass(ps, step, maskedTargets(target, random), false, random);
+                NDArray total = losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()),
+                        masked.lambda());
                 if (masked.contrastive() && mixedContrast != null && contrast) {
-                    NDArray pi = Bilinear.resize(pseudo.weights().expandDims(1), grid, grid, true).squeeze(1);
-                    NDArray labels = Bilinear.nearest(pseudo.labels(), grid, grid);
-                    NDArray cl = mixedContrast.loss().compute(onGrid(out.fused()), labels, pi,
-                            labels.onesLike().toType(DataType.INT32, false), random.contrastive());
-                    total = total.add(losses.add("cl_masked", cl, mixedContrast.weight()));
+                    // every pixel of a masked crop is a target pixel
+                    total = total.add(losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(),
+                            pseudo.weights(), pseudo.weights().zerosLike(), random.contrastive()), mixedContrast.weight()));
                 }
                 gc.backward(total);
             }
         }
         return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));
+    }
+
+    /** The student's pass on {@code crops}: one resolution, or HRDA's LR context + HR detail. */
+    private StudentPass studentPass(ParameterStore ps, NDManager step, List<FloatImage> crops, boolean entropyCrop,
+                                    Randomness random) {
+        if (multiResolution == null) {
+            return new SingleResolution(student, ps, step, crops, grid);
+        }
+        if (random.detailCrop() == null && !entropyCrop) {
+            throw new IllegalArgumentException("a multi-resolution student needs the iteration's detail-crop stream");
+        }
+        return new MultiResolution(multiResolution, student, ps, step, crops, entropyCrop, random.detailCrop(), grid);
     }
 
     /**
@@ -178,8 +192,8 @@ public final class CludaStep {
             weights.add(m.weight());
             sourceMasks.add(mask.values());
         }
-        return new MixedBatch(HostBatch.images(step, images), HostBatch.labels(step, labels),
-                HostBatch.planes(step, weights, h, w), HostBatch.planes(step, sourceMasks, h, w));
+        return new MixedBatch(images, HostBatch.labels(step, labels), HostBatch.planes(step, weights, h, w),
+                HostBatch.planes(step, sourceMasks, h, w));
     }
 
     /**
@@ -201,21 +215,10 @@ public final class CludaStep {
     }
 
     /**
-     * A mixed batch on the step's manager.
-     *
-     * @param sourceMask 1 where ClassMix pasted source pixels, {@code (B, H, W)}
+     * A mixed batch: the host images (a multi-resolution student resizes and crops them), labels,
+     * weights and the ClassMix source mask (1 where source pixels were pasted) on the step's manager.
      */
-    private record MixedBatch(NDArray images, NDArray labels, NDArray weights, NDArray sourceMask) {
-
-        /** Domain codes on the contrastive grid: {@link PixelContrastiveLoss#SOURCE} = 0 where pasted, else 1. */
-        NDArray domainsOnGrid(int grid) {
-            return Bilinear.nearest(sourceMask, grid, grid).neg().add(1).toType(DataType.INT32, false);
-        }
-    }
-
-    /** Fused features on the dense contrastive grid, L2-normalised per pixel (§5.1-5.2: align_corners = True). */
-    private NDArray onGrid(NDArray fused) {
-        return PixelContrastiveLoss.l2NormalizePerPixel(Bilinear.resize(fused, grid, grid, true));
+    private record MixedBatch(List<FloatImage> images, NDArray labels, NDArray weights, NDArray sourceMask) {
     }
 
     private static double mean(float[] values) {
@@ -242,8 +245,6 @@ public final class CludaStep {
     private record FeatureDistance(SegmentationModel imagenet, FeatureDistanceLoss loss) {
     }
 
-    private record Contrast(PixelContrastiveLoss loss, double weight) {
-    }
 
     private record MaskedConsistency(BlockMask mask, double lambda, boolean contrastive) {
     }
@@ -257,8 +258,9 @@ public final class CludaStep {
         private SegmentationModel student;
         private SelfTraining selfTraining;
         private FeatureDistance featureDistance;
-        private Contrast sourceContrast;
-        private Contrast mixedContrast;
+        private ContrastTerm sourceContrast;
+        private ContrastTerm mixedContrast;
+        private MultiResolutionStudent multiResolution;
         private MaskedConsistency masked;
         private long contrastStart;
         private int grid = 33;
@@ -294,13 +296,33 @@ public final class CludaStep {
 
         /** Pixel contrast on the source pass (§5), added with {@code weight}. */
         public Builder optSourceContrast(PixelContrastiveLoss loss, double weight) {
-            this.sourceContrast = new Contrast(Objects.requireNonNull(loss, "loss"), checkWeight(weight));
+            return optSourceContrast(loss, null, weight);
+        }
+
+        /** As {@link #optSourceContrast(PixelContrastiveLoss, double)}, with §5.4's form for a multi-resolution student. */
+        public Builder optSourceContrast(PixelContrastiveLoss loss, MultiResolutionContrastiveLoss multi, double weight) {
+            this.sourceContrast = new ContrastTerm(Objects.requireNonNull(loss, "loss"), multi, checkWeight(weight));
             return this;
         }
 
         /** Confidence-weighted pixel contrast on the mixed pass (§5.6), added with {@code weight}; needs self-training. */
         public Builder optMixedContrast(PixelContrastiveLoss loss, double weight) {
-            this.mixedContrast = new Contrast(Objects.requireNonNull(loss, "loss"), checkWeight(weight));
+            return optMixedContrast(loss, null, weight);
+        }
+
+        /** As {@link #optMixedContrast(PixelContrastiveLoss, double)}, with §5.4's form for a multi-resolution student. */
+        public Builder optMixedContrast(PixelContrastiveLoss loss, MultiResolutionContrastiveLoss multi, double weight) {
+            this.mixedContrast = new ContrastTerm(Objects.requireNonNull(loss, "loss"), multi, checkWeight(weight));
+            return this;
+        }
+
+        /**
+         * HRDA's multi-resolution student (reference §6.3): every pass sees the LR context and an HR
+         * detail crop; the student needs the scale-attention head (and the feature-weight head when
+         * {@code settings.featureWeightHead()}), the contrastive terms their multi-resolution form.
+         */
+        public Builder optMultiResolution(MultiResolutionStudent settings) {
+            this.multiResolution = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -335,6 +357,22 @@ public final class CludaStep {
         public CludaStep build() {
             if (student == null) {
                 throw new IllegalStateException("a CLUDA step needs a student: call setStudent");
+            }
+            if (multiResolution != null) {
+                if (student.getScaleAttentionHead() == null) {
+                    throw new IllegalArgumentException("a multi-resolution step needs a student with the scale-attention"
+                            + " head (hrda.enabled builds it)");
+                }
+                for (ContrastTerm term : java.util.Arrays.asList(sourceContrast, mixedContrast)) {
+                    if (term != null && term.multi() == null) {
+                        throw new IllegalArgumentException("a multi-resolution step needs the multi-resolution form of"
+                                + " each contrastive term (reference §5.4)");
+                    }
+                }
+                if (multiResolution.featureWeightHead() && student.getFeatureWeightHead() == null) {
+                    throw new IllegalArgumentException("the learned contrastive weight needs the student's feature-weight"
+                            + " head");
+                }
             }
             if (masked != null && selfTraining == null) {
                 throw new IllegalArgumentException("masked image consistency needs self-training (uda.enabled = true)");

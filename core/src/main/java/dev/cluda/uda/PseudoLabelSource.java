@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.cluda.model.Bilinear;
+import dev.cluda.model.HrdaFusion;
+import dev.cluda.model.HrdaInference;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.transform.TransformedSample;
 import java.util.List;
@@ -34,8 +36,37 @@ public interface PseudoLabelSource {
             NDArray xt = HostBatch.images(step, target.stream().map(TransformedSample::image).toList());
             teacher.setDropoutEnabled(false);
             NDArray logits = teacher.forward(ps, new NDList(xt), batchStatistics).get(0);
-            return labeler.label(Bilinear.resize(logits, height, width, false).stopGradient(), margins);
+            return label(step, labeler, margins, target, Bilinear.resize(logits, height, width, false).stopGradient());
         };
+    }
+
+    /**
+     * HRDA's teacher (reference §6.3): whole-crop LR inference fused, unmasked, with the HR branch
+     * run as a sliding window over the crop.
+     */
+    static PseudoLabelSource onlineMultiResolutionTeacher(SegmentationModel teacher, PseudoLabeler labeler,
+                                                          PseudoMargins margins, boolean batchStatistics, double scale,
+                                                          int window, int stride, HrdaFusion.Order order) {
+        return (step, ps, target, height, width) -> {
+            NDArray xt = HostBatch.images(step, target.stream().map(TransformedSample::image).toList());
+            teacher.setDropoutEnabled(false);
+            NDArray logits = HrdaInference.predict(teacher, ps, xt, scale, window, stride, order, batchStatistics);
+            return label(step, labeler, margins, target, Bilinear.resize(logits, height, width, false).stopGradient());
+        };
+    }
+
+    /**
+     * With validity masks on the crops (margins built at full size and cropped with the image, HRDA
+     * style, §2.3) those apply; otherwise {@code margins} on the crop itself (DAFormer style).
+     */
+    private static PseudoLabels label(NDManager step, PseudoLabeler labeler, PseudoMargins margins,
+                                      List<TransformedSample> target, NDArray logits) {
+        if (target.get(0).validMask() != null) {
+            NDArray validity = HostBatch.planes(step, target.stream().map(TransformedSample::validMask).toList(),
+                    (int) logits.getShape().get(2), (int) logits.getShape().get(3));
+            return labeler.label(logits, validity);
+        }
+        return labeler.label(logits, margins);
     }
 
     /**
