@@ -1,6 +1,7 @@
 package dev.cluda.parallel;
 
 import ai.djl.ndarray.NDArray;
+import dev.cluda.ndarray.Gradients;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -99,7 +100,13 @@ public final class GradientBuffer {
     public void read(NDManager step, float[] into, int offset) {
         checkRange(into, offset);
         for (int i = 0; i < parameters.size(); i++) {
-            HostCopy.read(gradient(i, step), into, offset + offsets[i]);
+            NDArray grad = gradient(i, step);
+            if (grad == null) {
+                // no loss reached it yet on any rank (same configuration): it contributes zeros
+                java.util.Arrays.fill(into, offset + offsets[i], offset + offsets[i + 1], 0f);
+            } else {
+                HostCopy.read(grad, into, offset + offsets[i]);
+            }
         }
     }
 
@@ -111,6 +118,9 @@ public final class GradientBuffer {
         checkRange(from, offset);
         for (int i = 0; i < parameters.size(); i++) {
             NDArray grad = gradient(i, step);
+            if (grad == null) {
+                continue;
+            }
             if (viewWrites[i] == null) {
                 int index = i;
                 viewWrites[i] = HostCopy.viewWritesThrough(grad, () -> gradient(index, step));
@@ -128,9 +138,12 @@ public final class GradientBuffer {
         return n;
     }
 
+    /** The gradient of parameter {@code i} attached to {@code step}, or null if no loss reached it yet. */
     private NDArray gradient(int i, NDManager step) {
-        NDArray grad = parameters.get(i).getArray().getGradient();
-        grad.attach(step);
+        NDArray grad = Gradients.of(parameters.get(i).getArray());
+        if (grad != null) {
+            grad.attach(step);
+        }
         return grad;
     }
 

@@ -2,6 +2,7 @@ package dev.cluda.train;
 
 import dev.cluda.error.UserInputException;
 import dev.cluda.ndarray.GradMode;
+import dev.cluda.ndarray.Gradients;
 import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.parallel.GradientScope;
 import dev.cluda.parallel.DataParallel;
@@ -195,12 +196,18 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** One AdamW step over every trainable parameter (reference §1 step 8), then zeroes the gradients. */
+    /**
+     * One AdamW step over every trainable parameter that has a gradient (reference §1 step 8; like
+     * PyTorch's AdamW, a parameter no loss reached is left alone), then zeroes the gradients.
+     */
     void applyOptimizer(NDManager stepManager, long t) {
         checkGradientsFinite(stepManager, t);
         for (Parameter p : trainable) {
             NDArray weight = p.getArray();
-            NDArray grad = weight.getGradient();
+            NDArray grad = Gradients.of(weight);
+            if (grad == null) {
+                continue;
+            }
             grad.attach(stepManager);
             optimizer.update(p.getId(), weight, grad);
             grad.set(new NDIndex("..."), 0f);
@@ -215,7 +222,10 @@ public final class TrainingSession implements AutoCloseable {
     private void checkGradientsFinite(NDManager stepManager, long t) {
         NDArray total = null;
         for (Parameter p : trainable) {
-            NDArray g = p.getArray().getGradient();
+            NDArray g = Gradients.of(p.getArray());
+            if (g == null) {
+                continue;
+            }
             g.attach(stepManager);
             NDArray s = g.abs().sum();
             total = total == null ? s : total.add(s);
@@ -227,7 +237,10 @@ public final class TrainingSession implements AutoCloseable {
             if (!p.getValue().requiresGradient()) {
                 continue;
             }
-            NDArray g = p.getValue().getArray().getGradient();
+            NDArray g = Gradients.of(p.getValue().getArray());
+            if (g == null) {
+                continue;
+            }
             g.attach(stepManager);
             double v = g.abs().sum().getFloat();
             if (!Double.isFinite(v)) {
