@@ -1,5 +1,8 @@
 package dev.cluda.config;
 
+import dev.cluda.eval.SegmentationEvaluator;
+import dev.cluda.model.HrdaFusion;
+
 import dev.cluda.transform.MultiResolutionCrop;
 import dev.cluda.uda.EntropyCrop;
 import dev.cluda.uda.RcsCropRule;
@@ -148,6 +151,19 @@ public record HrdaConfig(boolean enabled, double scale, Size detailCrop, int cro
     /** Whether iteration {@code t} (0-based) places the mixed images' detail crop by entropy (§5.7: t > 12000). */
     public boolean entropyCropAt(long iteration) {
         return enabled && entropyCrop && iteration > entropyCropStartIteration;
+    }
+
+    /**
+     * How a model of this configuration is evaluated and pseudo-labelled offline: HRDA's sliding
+     * windows (reference §9, §6.3), or null when HRDA is off (whole-image inference).
+     */
+    public SegmentationEvaluator.MultiResolution inference() {
+        if (!enabled) {
+            return null;
+        }
+        return new SegmentationEvaluator.MultiResolution(evalWindow.width(), evalStride.width(), scale,
+                inferenceWindow.width(), inferenceStride.width(),
+                fusionOrder == FusionOrder.HRDA ? HrdaFusion.Order.HRDA : HrdaFusion.Order.CLUDA);
     }
 
     /** The random detail crop for this configuration. */

@@ -39,7 +39,7 @@ public final class SegmentationEvaluator {
      * by {@link HrdaInference} (LR whole-window pass fused with the HR sliding window).
      */
     public record MultiResolution(int window, int stride, double scale, int hrWindow, int hrStride,
-                                  HrdaFusion.Order order) {
+                                  HrdaFusion.Order order) implements java.io.Serializable {
     }
 
     /** @param size {width, height} of inference, multiples of 32, or null to run at the image's own size */

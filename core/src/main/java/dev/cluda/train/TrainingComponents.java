@@ -48,14 +48,7 @@ final class TrainingComponents {
 
     /** How the run evaluates: whole images, or HRDA's sliding windows (reference §9). */
     static SegmentationEvaluator evaluator(CludaConfig config) {
-        HrdaConfig hrda = config.hrda();
-        if (!hrda.enabled()) {
-            return new SegmentationEvaluator(config.eval().size());
-        }
-        return new SegmentationEvaluator(config.eval().size(), new SegmentationEvaluator.MultiResolution(
-                hrda.evalWindow().width(), hrda.evalStride().width(), hrda.scale(), hrda.inferenceWindow().width(),
-                hrda.inferenceStride().width(), hrda.fusionOrder() == HrdaConfig.FusionOrder.HRDA
-                        ? HrdaFusion.Order.HRDA : HrdaFusion.Order.CLUDA));
+        return new SegmentationEvaluator(config.eval().size(), config.hrda().inference());
     }
 
     /**

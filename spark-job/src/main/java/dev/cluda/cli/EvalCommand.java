@@ -138,7 +138,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         CheckpointInference request = new CheckpointInference(location, which, config.model().spec(),
                 config.eval().size(), kind, datasetRoot, split == null ? config.data().evalSplit() : split,
-                config.data().onBadSample(), partitions);
+                config.data().onBadSample(), partitions, config.hrda().inference());
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda eval")) {
             return DistributedEvalJob.run(session.session(), store, request);
         }

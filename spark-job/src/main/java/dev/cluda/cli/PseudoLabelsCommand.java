@@ -71,7 +71,7 @@ final class PseudoLabelsCommand implements Callable<Integer> {
         String root = CheckpointLocation.absolute(dataset.root());
         CheckpointInference inference = new CheckpointInference(location, which, config.model().spec(),
                 config.eval().size(), dataset.kind(), root, split == null ? target.split() : split,
-                config.data().onBadSample(), partitions);
+                config.data().onBadSample(), partitions, config.hrda().inference());
         PseudoLabelJob.Request request = new PseudoLabelJob.Request(inference, config.uda().pseudoThreshold(), outDir);
         long start = System.nanoTime();
         PseudoLabelJob.Result result;

@@ -1,6 +1,7 @@
 package dev.cluda.jobs;
 
 import dev.cluda.error.UserInputException;
+import dev.cluda.eval.SegmentationEvaluator;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.data.BadSamplePolicy;
 import dev.cluda.data.DatasetKind;
@@ -42,10 +43,20 @@ import org.apache.spark.util.SerializableConfiguration;
  * @param kind the dataset layout, {@code root} its root
  * @param onBadSample what an unreadable image or a missing label does ({@code data.onBadSample}, reference §8.2)
  * @param partitions Spark partitions ({@code --partitions}), 0 for Spark's default parallelism
+ * @param multiResolution HRDA's sliding-window inference for a multi-resolution checkpoint
+ *     ({@code hrda.*} of its configuration), or null for whole-image inference
  */
 public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeights weights, ModelSpec model,
                                   int[] inferenceSize, DatasetKind kind, String root, String split,
-                                  BadSamplePolicy onBadSample, int partitions) {
+                                  BadSamplePolicy onBadSample, int partitions,
+                                  SegmentationEvaluator.MultiResolution multiResolution) {
+
+    /** Whole-image inference. */
+    public CheckpointInference(CheckpointLocation checkpoint, CheckpointWeights weights, ModelSpec model,
+                               int[] inferenceSize, DatasetKind kind, String root, String split,
+                               BadSamplePolicy onBadSample, int partitions) {
+        this(checkpoint, weights, model, inferenceSize, kind, root, split, onBadSample, partitions, null);
+    }
 
     /** The encoder's output stride: inference sizes must be multiples of it (reference §9). */
     private static final int STRIDE = 32;
@@ -163,6 +174,7 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
 
         private final ModelKey key;
         private final int[] inferenceSize;
+        private final SegmentationEvaluator.MultiResolution multiResolution;
         private final DatasetKind kind;
         private final BadSamplePolicy onBadSample;
         private final PartitionWork<R> work;
@@ -171,6 +183,7 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
         Partition(CheckpointInference request, PartitionWork<R> work, SerializableConfiguration hadoop) {
             this.key = request.modelKey();
             this.inferenceSize = request.inferenceSize();
+            this.multiResolution = request.multiResolution();
             this.kind = request.kind();
             this.onBadSample = request.onBadSample();
             this.work = work;
@@ -187,7 +200,7 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
             SampleLoader loader = new SampleLoader(kind.reader(), store, onBadSample);
             try (ExecutorModels.Lease lease = ExecutorModels.shared().acquire(key, store);
                  NDManager manager = NDManager.newBaseManager()) {
-                ImageInference inference = new ImageInference(lease, manager, inferenceSize);
+                ImageInference inference = new ImageInference(lease, manager, inferenceSize, multiResolution);
                 while (images.hasNext()) {
                     Optional<Sample> sample = loader.read(images.next().ref());
                     if (sample.isEmpty()) {

@@ -21,11 +21,15 @@ final class ImageInference {
     private final NDManager manager;
     private final SegmentationEvaluator evaluator;
 
-    /** @param inferenceSize {width, height} of inference, or null for each image's own size */
-    ImageInference(ExecutorModels.Lease lease, NDManager manager, int[] inferenceSize) {
+    /**
+     * @param inferenceSize {width, height} of inference, or null for each image's own size
+     * @param multiResolution HRDA's sliding-window inference, or null for whole-image inference
+     */
+    ImageInference(ExecutorModels.Lease lease, NDManager manager, int[] inferenceSize,
+                   SegmentationEvaluator.MultiResolution multiResolution) {
         this.lease = lease;
         this.manager = manager;
-        this.evaluator = new SegmentationEvaluator(inferenceSize);
+        this.evaluator = new SegmentationEvaluator(inferenceSize, multiResolution);
     }
 
     /**

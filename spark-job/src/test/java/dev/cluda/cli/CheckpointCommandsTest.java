@@ -91,6 +91,37 @@ class CheckpointCommandsTest {
         assertTrue(spark.sparkContext().isStopped() == false, "a session the command did not start stays up");
     }
 
+    /** An HRDA checkpoint is scored on the executors with the same sliding-window inference as in training (§9). */
+    @Test
+    void evalCheckpoint_multiResolutionRun_equalsTheTrainersOwnEvaluationExactly() throws IOException {
+        String data = dir.resolve("synthetic").toString();
+        Path hrda = dir.resolve("hrda-run");
+        List<String> args = new ArrayList<>(List.of("train", "--config", syntheticConf().toString(), "--out",
+                hrda.toString()));
+        for (String o : List.of("synth.sourceImages=6", "synth.targetTrainImages=4", "synth.targetValImages=2",
+                "synth.width=128", "synth.height=64", "data.source.root=" + data, "data.target.root=" + data,
+                "model.embedDim=16", "model.fusedDim=16", "train.cropWidth=64", "train.cropHeight=64",
+                "train.iters=2", "train.warmupIters=1", "train.logInterval=1", "train.checkpointInterval=2",
+                "contrastive.grid=9", "uda.rcs.minPixels=15", "eval.interval=1000", "eval.size=[]",
+                "hrda.enabled=true", "hrda.detailCrop=[32,32]", "hrda.attentionEmbedWidth=16",
+                "hrda.inference.window=[32,32]", "hrda.inference.stride=[32,32]", "hrda.eval.window=[64,64]",
+                "hrda.eval.stride=[32,32]")) {
+            args.add("--set");
+            args.add(o);
+        }
+        CliRunner.Result trained = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, trained.exitCode(), trained.out() + trained.err());
+        Path out = dir.resolve("eval-hrda");
+        CliRunner.Result r = CliRunner.run("eval", "--checkpoint", hrda.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertEquals(EvalJson.read(STORE, hrda.resolve("eval.json").toString()),
+                EvalJson.read(STORE, out.resolve("eval.json").toString()));
+        Path labels = dir.resolve("pseudo-hrda");
+        CliRunner.Result p = CliRunner.run("pseudo-labels", "--checkpoint", hrda.toString(), "--out", labels.toString());
+        assertEquals(0, p.exitCode(), p.out() + p.err());
+        assertTrue(Files.isRegularFile(labels.resolve("summary.json")), p.out());
+    }
+
     @Test
     void evalCheckpoint_fileWithExplicitDataset_givesTheSameResult() throws IOException {
         Path out = dir.resolve("eval-file");
