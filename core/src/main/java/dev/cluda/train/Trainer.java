@@ -127,9 +127,9 @@ public final class Trainer {
 
     /**
      * The periodic work, in the order it runs after each iteration: the replica check (so a
-     * diverged state is never saved), the checkpoint (before evaluating, so a failing evaluation
-     * loses nothing), evaluation, the metrics line (which carries the evaluation's mIoU), the
-     * report (which plots the metrics), garbage collection.
+     * diverged state is never saved), evaluation, the metrics line (which carries the evaluation's
+     * mIoU), the report (which plots the metrics), the checkpoint (last, so a run resumed from it
+     * has every file of the iterations before it), garbage collection.
      */
     private List<TrainingHook> hooks(TrainingSession session, TrainingData data, Rank rank, NDManager root,
                                      CheckpointStore checkpoints, EvaluationHook evaluation, long start)
@@ -140,9 +140,6 @@ public final class Trainer {
         if (rank.parallel().size() > 1) {
             hooks.add(new ReplicaCheckHook(session, config.distributed(), listener::replicasVerified));
         }
-        if (rank.writes()) {
-            hooks.add(new CheckpointHook(session, checkpoints, train.checkpointInterval(), listener::message));
-        }
         hooks.add(evaluation);
         MetricsLog metrics = null;
         if (rank.writes()) {
@@ -152,6 +149,8 @@ public final class Trainer {
         hooks.add(new MetricsHook(session, evaluation, metrics, train.logInterval()));
         if (rank.writes()) {
             hooks.add(new ReportHook(session, data, evaluation, root, store, runDir));
+            // after the metrics line and eval.json: a kill between a checkpoint and them lost them for good
+            hooks.add(new CheckpointHook(session, checkpoints, train.checkpointInterval(), listener::message));
         }
         hooks.add(new GarbageCollectionHook(GC_INTERVAL));
         return hooks;
