@@ -72,6 +72,26 @@ public final class MetricsLog {
         lines.add(node.toString());
     }
 
+    /**
+     * Adds {@code key = value} to the entry of iteration {@code iter} (the evaluation's mIoU, made
+     * after that line and its checkpoint were written); false if there is no such entry.
+     */
+    public boolean annotate(long iter, String key, double value) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            try {
+                ObjectNode node = (ObjectNode) JSON.readTree(lines.get(i));
+                if (node.path("iter").asLong() == iter) {
+                    put(node, key, value);
+                    lines.set(i, node.toString());
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("metrics line " + i + " is not JSON", e);
+            }
+        }
+        return false;
+    }
+
     /** NaN and infinities are not JSON: they are written as null (e.g. pseudo_conf without UDA). */
     private static void put(ObjectNode node, String key, double value) {
         if (Double.isFinite(value)) {

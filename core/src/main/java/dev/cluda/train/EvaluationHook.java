@@ -40,6 +40,11 @@ final class EvaluationHook implements TrainingHook {
         this.evaluated = evaluated;
     }
 
+    /** Whether an evaluation is made after {@code it}. */
+    boolean dueAfter(Iteration it) {
+        return it.due(interval);
+    }
+
     @Override
     public void afterIteration(Iteration it) throws IOException {
         if (!it.due(interval)) {

@@ -1,14 +1,17 @@
 package dev.cluda.train;
 
+import dev.cluda.eval.EvalResult;
 import dev.cluda.parallel.DataParallel;
 import dev.cluda.rundir.MetricsLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code metrics.jsonl}: every {@code train.logInterval} iterations, after the last and after each
+ * {@code metrics.jsonl}: every {@code train.logInterval} iterations, after the last and at each
  * evaluation, one line with the interval's mean losses, seconds per iteration and pseudo-label
- * confidence (means over all ranks' batches), the learning rate and the evaluation's mIoU.
+ * confidence (means over all ranks' batches) and the learning rate, written before the iteration's
+ * checkpoint so a kill after the checkpoint loses no line; the evaluation's mIoU is added to the
+ * line once it is made ({@link #evaluated}).
  */
 final class MetricsHook implements TrainingHook {
 
@@ -29,18 +32,24 @@ final class MetricsHook implements TrainingHook {
     @Override
     public void afterIteration(Iteration it) {
         stats.add(it.result(), it.seconds());
-        Map<String, Double> extra = new LinkedHashMap<>();
-        evaluation.after(it.index()).ifPresent(e -> extra.put("mIoU", e.mIoU()));
-        if (!it.due(interval) && extra.isEmpty()) {
+        if (!it.due(interval) && !evaluation.dueAfter(it)) {
             return;
         }
         double[] pseudo = {stats.meanPseudoConfidence()};
         Map<String, Double> losses = meanOverRanks(session.parallel(), stats.meanLosses(), pseudo);
         if (log != null) {
-            log.log(it.index(), session.encoderLearningRate(it.index()), losses, stats.meanSeconds(), pseudo[0], extra);
+            log.log(it.index(), session.encoderLearningRate(it.index()), losses, stats.meanSeconds(), pseudo[0],
+                    Map.of());
             log.flush();
         }
         stats = new IntervalStats();
+    }
+
+    /** Adds an evaluation's mIoU to the line of its iteration (rank 0; nothing elsewhere). */
+    void evaluated(EvalResult result) {
+        if (log != null && log.annotate(result.iter() - 1L, "mIoU", result.mIoU())) {
+            log.flush();
+        }
     }
 
     /**

@@ -55,4 +55,20 @@ class MetricsLogTest {
         resumed.flush();
         assertEquals(4, Files.readAllLines(Path.of(path)).size());
     }
+
+    @Test
+    void annotate_addsTheKeyToThatIterationsLineOnly() throws IOException {
+        String path = dir.resolve("metrics.jsonl").toString();
+        MetricsLog log = MetricsLog.create(new LocalFileStore(), path);
+        log.log(9, 0, Map.of("ce_source", 1.0), 0.1, 0.5, Map.of());
+        log.log(19, 0, Map.of("ce_source", 0.5), 0.1, 0.5, Map.of());
+        org.junit.jupiter.api.Assertions.assertTrue(log.annotate(9, "mIoU", 42.5));
+        org.junit.jupiter.api.Assertions.assertFalse(log.annotate(29, "mIoU", 1.0));
+        log.flush();
+        List<String> lines = Files.readAllLines(Path.of(path));
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(42.5, json.readTree(lines.get(0)).get("mIoU").asDouble(), 0);
+        assertEquals(1.0, json.readTree(lines.get(0)).get("loss.ce_source").asDouble(), 0);
+        org.junit.jupiter.api.Assertions.assertFalse(json.readTree(lines.get(1)).has("mIoU"));
+    }
 }
