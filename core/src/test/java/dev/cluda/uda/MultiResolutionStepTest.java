@@ -157,26 +157,6 @@ class MultiResolutionStepTest {
 
     /** Two normalised random crops; labelled ones are four quadrants road / building / person / car. */
     private static List<TransformedSample> batch(long seed, boolean labelled) {
-        SplittableRandom r = new SplittableRandom(seed);
-        List<TransformedSample> out = new ArrayList<>();
-        for (int b = 0; b < 2; b++) {
-            float[] px = new float[3 * SIZE * SIZE];
-            for (int i = 0; i < px.length; i++) {
-                px[i] = (float) r.nextGaussian();
-            }
-            LabelMap label = null;
-            if (labelled) {
-                byte[] ids = new byte[SIZE * SIZE];
-                int[] quadrant = {0, 2, 11, 13};
-                for (int y = 0; y < SIZE; y++) {
-                    for (int x = 0; x < SIZE; x++) {
-                        ids[y * SIZE + x] = (byte) quadrant[(y < SIZE / 2 ? 0 : 2) + (x < SIZE / 2 ? 0 : 1)];
-                    }
-                }
-                label = new LabelMap(SIZE, SIZE, ids);
-            }
-            out.add(new TransformedSample(new FloatImage(3, SIZE, SIZE, px), label, null));
-        }
-        return out;
+        return StepCrops.crops(seed, labelled, SIZE);
     }
 }

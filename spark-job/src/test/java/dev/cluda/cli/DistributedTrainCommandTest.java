@@ -72,22 +72,13 @@ class DistributedTrainCommandTest {
     /** HRDA + CLUDA with two ranks: the attention and feature-weight heads are in the all-reduce and the checksums. */
     @Test
     void train_twoRanksMultiResolution_replicasStayIdentical() throws IOException {
-        String root = dir.resolve("synthetic").toString();
         Path out = dir.resolve("run");
-        List<String> args = new ArrayList<>(List.of("train", "--config", syntheticConf().toString(),
-                "--out", out.toString()));
-        for (String o : List.of("synth.sourceImages=6", "synth.targetTrainImages=4", "synth.targetValImages=2",
-                "synth.width=128", "synth.height=64", "data.source.root=" + root, "data.target.root=" + root,
-                "model.embedDim=16", "model.fusedDim=16", "train.cropWidth=64", "train.cropHeight=64",
-                "train.iters=2", "train.warmupIters=1", "train.logInterval=1", "train.checkpointInterval=2",
-                "contrastive.grid=9", "uda.rcs.minPixels=15", "eval.interval=1000", "eval.size=[]",
-                "distributed.ranks=2", "distributed.checkInterval=1", "hrda.enabled=true", "hrda.detailCrop=[32,32]",
+        // later values win: 2 iterations, evaluated at the end, with both HRDA heads
+        CliRunner.Result r = TinyTrain.train(out.toString(), TinyTrain.overrides(dir, "train.iters=2",
+                "train.warmupIters=1", "train.logInterval=1", "eval.size=[]", "distributed.ranks=2",
+                "distributed.checkInterval=1", "hrda.enabled=true", "hrda.detailCrop=[32,32]",
                 "hrda.attentionEmbedWidth=16", "hrda.inference.window=[32,32]", "hrda.inference.stride=[32,32]",
-                "hrda.eval.window=[64,64]", "hrda.eval.stride=[32,32]")) {
-            args.add("--set");
-            args.add(o);
-        }
-        CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+                "hrda.eval.window=[64,64]", "hrda.eval.stride=[32,32]"));
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("replicas checked identical 2 times"), r.out());
         assertEquals(2, JSON.readTree(out.resolve("eval.json").toFile()).get("num_images").asInt());
