@@ -23,10 +23,12 @@ public final class StepBenchmark {
     /**
      * The measurement.
      *
-     * @param rssMb resident set size in MiB after the given number of timed steps (Linux; empty elsewhere)
+     * @param rssMb     resident set size in MiB after the given number of timed steps (Linux; empty elsewhere)
+     * @param peakRssMb peak resident set size (VmHWM) of the whole process in MiB at the end, data
+     *                  preparation and warm-up included (Linux; empty elsewhere)
      */
     public record Result(String encoder, long encoderParams, long totalParams, double medianMs, double minMs,
-                         int steps, int warmup, Map<Integer, Double> rssMb) {
+                         int steps, int warmup, Map<Integer, Double> rssMb, java.util.Optional<Double> peakRssMb) {
     }
 
     private StepBenchmark() {
@@ -69,25 +71,45 @@ public final class StepBenchmark {
             Arrays.sort(sorted);
             double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
             return new Result(config.model().spec().encoder(), ModelParameters.countTrainable(session.student().getEncoder()),
-                    ModelParameters.countTrainable(session.student()), median, sorted[0], steps, warmup, rss);
+                    ModelParameters.countTrainable(session.student()), median, sorted[0], steps, warmup, rss,
+                    peakResidentMb());
         }
     }
 
     /** VmRSS of this process in MiB, from /proc (Linux). */
     static java.util.Optional<Double> residentMb() {
+        return statusMb("VmRSS");
+    }
+
+    /** VmHWM (peak resident set) of this process in MiB, from /proc (Linux): what a memory budget must hold. */
+    static java.util.Optional<Double> peakResidentMb() {
+        return statusMb("VmHWM");
+    }
+
+    private static java.util.Optional<Double> statusMb(String field) {
         Path status = Path.of("/proc/self/status");
         if (!Files.isReadable(status)) {
             return java.util.Optional.empty();
         }
         try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
-                    String kb = line.substring(6).trim().split("\\s+")[0];
+            return parseStatusMb(Files.readAllLines(status), field);
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The {@code field} of /proc/[pid]/status lines ("VmRSS:   123456 kB") in MiB; empty if absent or malformed. */
+    static java.util.Optional<Double> parseStatusMb(java.util.List<String> lines, String field) {
+        String prefix = field + ":";
+        for (String line : lines) {
+            if (line.startsWith(prefix)) {
+                try {
+                    String kb = line.substring(prefix.length()).trim().split("\\s+")[0];
                     return java.util.Optional.of(Long.parseLong(kb) / 1024.0);
+                } catch (NumberFormatException e) {
+                    return java.util.Optional.empty();
                 }
             }
-        } catch (IOException | NumberFormatException e) {
-            return java.util.Optional.empty();
         }
         return java.util.Optional.empty();
     }

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Time and peak resident memory of one forward + backward of the multi-resolution contrastive
  * loss at B = 2, D = 64 on G×G grids, with a detail crop of half the grid side (HRDA, §5.1) and
  * 10 % ignore. Not part of the normal suite (its name is no test pattern); run with
- * {@code mvn -o -pl core test -Dtest=dev.cluda.loss.MultiResolutionContrastiveLossBenchmark -Dcluda.bench=true}.
+ * {@code mvn -o -pl core test -Dtest=dev.cluda.loss.MultiResolutionContrastiveLossBenchmark -Dcluda.bench=true}
+ * (grid sides: {@code -Dcluda.bench.grids=33,49}; default 33,65).
  */
 @EnabledIfSystemProperty(named = "cluda.bench", matches = "true")
 class MultiResolutionContrastiveLossBenchmark {
 
     @Test
     void forwardBackward_printsTimeAndPeakMemory() throws IOException {
-        for (int g : new int[] {33, 65}) {
+        for (int g : grids()) {
             for (boolean released : new boolean[] {false, true}) {
                 for (int repeat = 0; repeat < 3; repeat++) {
                     run(g, released, repeat);
@@ -89,11 +90,18 @@ class MultiResolutionContrastiveLossBenchmark {
                     + weight.getGradient().abs().sum().getFloat();
             long t2 = System.nanoTime();
             long peak = status("VmHWM");
-            System.out.printf("G=%d quirks=%s run=%d loss=%.5f forward=%.3fs backward=%.3fs "
+            System.out.printf("G=%d N=%d quirks=%s run=%d loss=%.5f forward=%.3fs backward=%.3fs "
                             + "rssBefore=%dMiB peakRss=%dMiB peakDelta=%dMiB |grad|=%.4f%n",
-                    g, released ? "released" : "default", repeat, value, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    g, (int) java.util.Arrays.stream(labels).filter(v -> v != 255).count(),
+                    released ? "released" : "default", repeat, value, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                     rssBefore >> 10, peak >> 10, (peak - rssBefore) >> 10, gradSum);
         }
+    }
+
+    /** Grid sides from {@code -Dcluda.bench.grids=33,49,65} (default 33,65), to fit peak = a + k·4N². */
+    private static int[] grids() {
+        return java.util.Arrays.stream(System.getProperty("cluda.bench.grids", "33,65").split(","))
+                .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     }
 
     /** Resets the process's peak RSS (Linux {@code clear_refs} 5); ignored where not allowed. */

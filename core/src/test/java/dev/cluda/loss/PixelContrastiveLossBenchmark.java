@@ -15,14 +15,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Time and peak resident memory of one forward + backward of the contrastive loss at B = 2,
  * D = 64 on G×G grids. Not part of the normal suite (its name is no test pattern); run with
- * {@code mvn -o -pl core test -Dtest=dev.cluda.loss.PixelContrastiveLossBenchmark -Dcluda.bench=true}.
+ * {@code mvn -o -pl core test -Dtest=dev.cluda.loss.PixelContrastiveLossBenchmark -Dcluda.bench=true}
+ * (grid sides: {@code -Dcluda.bench.grids=33,49}; default 33,65).
  */
 @EnabledIfSystemProperty(named = "cluda.bench", matches = "true")
 class PixelContrastiveLossBenchmark {
 
     @Test
     void forwardBackward_printsTimeAndPeakMemory() throws IOException {
-        for (int g : new int[] {33, 65}) {
+        for (int g : grids()) {
             for (int cap : new int[] {0, 256}) {
                 for (int repeat = 0; repeat < 3; repeat++) {
                     run(g, cap, repeat);
@@ -69,11 +70,18 @@ class PixelContrastiveLossBenchmark {
             float gradSum = raw.getGradient().abs().sum().getFloat();
             long t2 = System.nanoTime();
             long peak = status("VmHWM");
-            System.out.printf("G=%d cap=%d run=%d anchors=%s loss=%.5f forward=%.3fs backward=%.3fs "
+            System.out.printf("G=%d N=%d cap=%d run=%d anchors=%s loss=%.5f forward=%.3fs backward=%.3fs "
                             + "rssBefore=%dMiB peakRss=%dMiB peakDelta=%dMiB |grad|=%.4f%n",
-                    g, cap, repeat, cap == 0 ? "all" : "capped", value, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    g, (int) java.util.Arrays.stream(labels).filter(v -> v != 255).count(),
+                    cap, repeat, cap == 0 ? "all" : "capped", value, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                     rssBefore >> 10, peak >> 10, (peak - rssBefore) >> 10, gradSum);
         }
+    }
+
+    /** Grid sides from {@code -Dcluda.bench.grids=33,49,65} (default 33,65), to fit peak = a + k·4N². */
+    private static int[] grids() {
+        return java.util.Arrays.stream(System.getProperty("cluda.bench.grids", "33,65").split(","))
+                .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     }
 
     /** Resets the process's peak RSS (Linux {@code clear_refs} 5); ignored where not allowed. */

@@ -74,6 +74,7 @@ final class BenchCommand implements Runnable {
             node.put("warmup", r.warmup());
             ObjectNode rss = node.putObject("rss_mb");
             r.rssMb().forEach((step, mb) -> rss.put(Integer.toString(step), Math.round(mb)));
+            r.peakRssMb().ifPresent(mb -> node.put("peak_rss_mb", Math.round(mb)));
             PrintWriter out = spec.commandLine().getOut();
             out.println(json.writeValueAsString(node));
             out.flush();
