@@ -132,6 +132,30 @@ class MultiResolutionStepTest {
         }
     }
 
+    /** After the start iteration the mixed images' detail crops come from the LR prediction's entropy (§5.7). */
+    @Test
+    void run_entropyCropAfterItsStart_runsWithoutTheDetailCropStreamForMixedImages() {
+        CludaStep step = CludaStep.builder().setStudent(student).optGrid(9)
+                .optSelfTraining(teacher, new EmaTeacher(0.999), PseudoLabelSource.onlineMultiResolutionTeacher(
+                        teacher, new PseudoLabeler(0.968), PseudoMargins.none(), true, 0.5, 64, 32,
+                                HrdaFusion.Order.CLUDA),
+                        new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2), true)
+                .optMultiResolution(new MultiResolutionStudent(new MultiResolutionCrop(0.5, 64, 64, 8),
+                        HrdaFusion.Order.CLUDA, 0.9, 0.1, 0.0, 64, 32,
+                        new EntropyCrop(SIZE, SIZE, 64, 64, 32, 32, 8), 0, true))
+                .build();
+        Map<String, Double> before;
+        Map<String, Double> after;
+        try (NDManager sub = root.newSubManager()) {
+            before = run(step, sub, 0).losses(); // t = 0: random crops (entropy only for t > start)
+        }
+        try (NDManager sub = root.newSubManager()) {
+            after = run(step, sub, 1).losses();
+        }
+        assertTrue(Double.isFinite(before.get("ce_mixed")) && Double.isFinite(after.get("ce_mixed")),
+                before + " / " + after);
+    }
+
     @Test
     void build_multiResolutionWithoutTheMultiResolutionContrast_isRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CludaStep.builder()
