@@ -8,7 +8,6 @@ import dev.cluda.eval.EvalResult;
 import dev.cluda.io.FileStore;
 import dev.cluda.model.ModelParameters;
 import dev.cluda.rundir.CheckpointStore;
-import dev.cluda.rundir.MetricsLog;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +47,6 @@ public final class Trainer {
     /** How a run ended. */
     public record Outcome(long iterations, long resumedFrom, EvalResult lastEval, String runDir) {
     }
-
-    /** Iterations between explicit collections. */
-    private static final int GC_INTERVAL = 50;
 
     private final CludaConfig config;
     private final FileStore store;
@@ -102,10 +98,12 @@ public final class Trainer {
                     root, config.eval().interval(), store,
                     rank.writes() ? store.resolve(runDir, EvalJson.FILE_NAME) : null,
                     result -> onEvaluated.forEach(c -> c.accept(result)));
-            List<TrainingHook> hooks = hooks(session, data, rank, root, checkpoints, evaluation, start, onEvaluated);
+            RunHooks runHooks = new RunHooks(config, store, runDir, listener);
+            List<TrainingHook> hooks = runHooks.build(session, data, rank, root, checkpoints, evaluation, start,
+                    onEvaluated);
             onEvaluated.add(listener::evaluated);
             if (start > 0) {
-                catchUpEvaluation(rank, evaluation, hooks, start);
+                runHooks.catchUpEvaluation(rank, evaluation, hooks, start);
             }
             listener.message(String.format("model: %s, %,d parameters (%,d encoder)", config.model().spec().encoder(),
                     ModelParameters.countTrainable(session.student()),
@@ -129,67 +127,6 @@ public final class Trainer {
                 listener.message("data: " + skipped);
             }
             return new Outcome(train.iters(), start, evaluation.latest(), runDir);
-        }
-    }
-
-    /**
-     * The periodic work, in the order it runs after each iteration: the replica check (so a
-     * diverged state is never saved), the metrics line, the checkpoint (after the line, so a kill
-     * after the checkpoint loses no line; before the evaluation, so a failing evaluation loses no
-     * iteration), the evaluation (its mIoU is added to the line), the report, garbage collection.
-     */
-    private List<TrainingHook> hooks(TrainingSession session, TrainingData data, Rank rank, NDManager root,
-                                     CheckpointStore checkpoints, EvaluationHook evaluation, long start,
-                                     List<Consumer<EvalResult>> onEvaluated) throws IOException {
-        TrainConfig train = config.train();
-        List<TrainingHook> hooks = new ArrayList<>();
-        hooks.add(new FaultInjectionHook(config.debug(), rank.index(), rank.attempt()));
-        if (rank.parallel().size() > 1) {
-            hooks.add(new ReplicaCheckHook(session, config.distributed(), listener::replicasVerified));
-        }
-        MetricsLog metrics = null;
-        if (rank.writes()) {
-            String path = store.resolve(runDir, "metrics.jsonl");
-            metrics = start > 0 ? MetricsLog.resume(store, path, start) : MetricsLog.create(store, path);
-        }
-        MetricsHook metricsHook = new MetricsHook(session, evaluation, metrics, train.logInterval());
-        onEvaluated.add(metricsHook::evaluated);
-        hooks.add(metricsHook);
-        if (rank.writes()) {
-            hooks.add(new CheckpointHook(session, checkpoints, train.checkpointInterval(), listener::message));
-        }
-        hooks.add(evaluation);
-        if (rank.writes()) {
-            hooks.add(new ReportHook(session, data, evaluation, root, store, runDir));
-        }
-        hooks.add(new GarbageCollectionHook(GC_INTERVAL));
-        return hooks;
-    }
-
-    /**
-     * A run killed between a checkpoint and the evaluation of its iteration resumes after that
-     * iteration: the evaluation (eval.json, the line's mIoU, the report) is made first. Rank 0's
-     * eval.json decides, so every rank takes part in the sharded evaluation or none does.
-     */
-    private void catchUpEvaluation(Rank rank, EvaluationHook evaluation, List<TrainingHook> hooks, long start)
-            throws IOException {
-        Iteration last = new Iteration(start - 1, config.train().iters(), null, 0);
-        if (!evaluation.dueAfter(last)) {
-            return;
-        }
-        long evaluated = -1;
-        String evalJson = store.resolve(runDir, EvalJson.FILE_NAME);
-        if (rank.writes() && store.exists(evalJson)) {
-            evaluated = EvalJson.read(store, evalJson).iter();
-        }
-        if (rank.parallel().collective().allGatherLong(evaluated)[0] >= start) {
-            return;
-        }
-        listener.message("resume: evaluating iteration " + start + ", which the interrupted run had not");
-        for (TrainingHook hook : hooks) {
-            if (hook instanceof EvaluationHook || hook instanceof ReportHook) {
-                hook.afterIteration(last);
-            }
         }
     }
 }
