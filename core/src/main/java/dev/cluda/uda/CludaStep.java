@@ -25,10 +25,11 @@ import java.util.SplittableRandom;
 /**
  * One CLUDA iteration on one rank, in the order of reference §1: EMA teacher update, source pass
  * (CE + ImageNet feature distance + source pixel contrast), pseudo-labels, ClassMix with colour
- * jitter and blur, mixed pass (weighted CE + confidence-weighted pixel contrast). Gradients are
- * left on the student's parameters; the caller averages them across ranks and applies the
- * optimizer. Every term is switchable, so source-only, DAFormer-style and CLUDA are
- * configurations of this one method ({@link #builder()}).
+ * jitter and blur, mixed pass (weighted CE + confidence-weighted pixel contrast), and optionally
+ * MIC's masked pass. Every student pass runs at one resolution or as HRDA's LR context + HR
+ * detail crop (§6.3). Gradients are left on the student's parameters; the caller averages them
+ * across ranks and applies the optimizer. Every term is switchable, so source-only,
+ * DAFormer-style, HRDA, MIC and CLUDA are configurations of this one method ({@link #builder()}).
  */
 public final class CludaStep {
 
