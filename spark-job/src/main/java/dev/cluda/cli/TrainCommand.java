@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingDataCheck.run(lease.session(), config, store, line -> message(console, line));
             }
         }
-        ConsoleListener listener = new ConsoleListener(console);
+        ConsoleListener listener = new ConsoleListener(console, config.train().logInterval());
         long began = System.nanoTime();
         Trainer.Outcome outcome;
         try {
@@ -148,11 +148,16 @@ final class TrainCommand implements Callable<Integer> {
     private static final class ConsoleListener implements Trainer.Listener, AutoCloseable {
         private final PrintWriter console;
         private final boolean terminal = System.console() != null;
+        private final int logInterval;
         private ProgressBar bar;
         private long total;
+        private long first;
+        private long began;
 
-        ConsoleListener(PrintWriter console) {
+        /** @param logInterval iterations between the plain progress lines printed off a terminal */
+        ConsoleListener(PrintWriter console, int logInterval) {
             this.console = console;
+            this.logInterval = logInterval;
         }
 
         @Override
@@ -164,6 +169,8 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void started(long first, long totalIterations) {
             total = totalIterations;
+            this.first = first;
+            began = System.nanoTime();
             if (terminal) {
                 bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalIterations)
                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
@@ -176,6 +183,12 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.stepTo(iteration + 1);
                 bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f", result.losses().get("total")));
+            } else if ((iteration + 1) % logInterval == 0 || iteration + 1 == total) {
+                // batch use (a scheduler's log, spark-submit): one plain line per log interval
+                double perIteration = (System.nanoTime() - began) / 1e9 / (iteration + 1 - first);
+                message(String.format(Locale.ROOT, "train: iteration %d/%d, loss %.4f, %.2f s/iter, ETA %.1f min",
+                        iteration + 1, total, result.losses().get("total"), perIteration,
+                        perIteration * (total - iteration - 1) / 60));
             }
         }
 

@@ -128,6 +128,9 @@ class RunDirectorySafetyTest {
         assertTrue(resumed.out().contains("removed 1 temporary file"), resumed.out());
         assertFalse(Files.exists(stale));
         assertTrue(resumed.out().contains("train: 2 iterations (resumed at 2)"), resumed.out());
+        // off a terminal: one plain progress line per log interval (2), counted from the resume
+        assertTrue(resumed.out().contains("train: iteration 4/4, loss ") && resumed.out().contains(" s/iter, ETA 0.0 min"),
+                resumed.out());
         assertEquals("iter_00000004.ckpt", Files.readString(out.resolve("checkpoints/latest")).trim());
     }
 
