@@ -26,11 +26,16 @@ public record CludaConfig(Settings settings, DataConfig data, SynthSpec synth, M
             // HRDA's scale-attention head; CLUDA's learned contrastive weight head only where a contrastive term uses it
             model = new ModelConfig(model.spec().withMultiResolutionHeads(true, hrda.attentionEmbedWidth(),
                     hrda.contrast().featureWeightHead() && (contrastive.source() || contrastive.mixed())),
-                    model.pretrained());
+                    model.pretrained(), model.init());
         }
         CludaConfig c = new CludaConfig(s, DataConfig.from(s), SynthConfig.from(s), model,
                 TrainConfig.from(s), UdaConfig.from(s), contrastive, EvalConfig.from(s),
                 DistributedConfig.from(s), DebugConfig.from(s), hrda, MicConfig.from(s));
+        if (hrda.enabled() && contrastive.releasedFlattening() && (contrastive.source() || contrastive.mixed())) {
+            // only the single-resolution loss has the released order (§5.4); HRDA runs use the multi-resolution form
+            throw s.error("contrastive.flattening", "= released is implemented for the single-resolution loss only;"
+                    + " with hrda.enabled = true set contrastive.flattening = consistent");
+        }
         if (c.mic().enabled() && c.mic().contrastive() && !c.contrastive().mixed()) {
             throw s.error("mic.contrastive", "= true applies the mixed contrastive loss to the masked pass; it needs"
                     + " contrastive.mixed = true");

@@ -8,7 +8,7 @@ import java.util.List;
 public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeight, double mixedWeight,
                                 long startIteration, int grid,
                                 double temperature, boolean stuffThingSeparation, int maxAnchorsPerClass,
-                                PixelContrastiveLoss.PairSet mixedPairs) {
+                                PixelContrastiveLoss.PairSet mixedPairs, boolean releasedFlattening) {
 
     static ContrastiveConfig from(Settings s) {
         String pairs = s.choice("contrastive.mixedPairs", List.of("all", "same-domain", "source-only"));
@@ -26,7 +26,9 @@ public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeig
                     case "same-domain" -> PixelContrastiveLoss.PairSet.SAME_DOMAIN;
                     case "source-only" -> PixelContrastiveLoss.PairSet.SOURCE_ONLY;
                     default -> PixelContrastiveLoss.PairSet.ALL;
-                });
+                },
+                // released reproduces the §5.4 pairing bug of the released code; consistent is the §13 fix
+                s.choice("contrastive.flattening", List.of("consistent", "released")).equals("released"));
     }
 
     /** The loss on source images: every pair is source-source. */
@@ -68,6 +70,7 @@ public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeig
                 .optStuffThingSeparation(stuffThingSeparation)
                 .optMaxAnchorsPerClass(maxAnchorsPerClass)
                 .optPairSet(pairs)
+                .optReleasedFlattening(releasedFlattening)
                 .build();
     }
 }

@@ -91,6 +91,15 @@ final class ContrastSupport {
         return features.toType(type, false).transpose(0, 2, 3, 1).reshape(-1, depth).get(index);
     }
 
+    /**
+     * The rows {@code index} of the features flattened pixel-major across the batch, row r ↔ image
+     * r mod B, pixel ⌊r/B⌋, as the released code's unbind/cat does (§5.4 bug); {@code (N, D)}.
+     */
+    static NDArray gatherPixelsPixelMajor(NDArray features, NDArray index, DataType type) {
+        long depth = features.getShape().get(1);
+        return features.toType(type, false).transpose(2, 3, 0, 1).reshape(-1, depth).get(index);
+    }
+
     /** {@code (N, N)} boolean: {@code keys[r] == keys[c]}. */
     static NDArray equalKeys(NDManager manager, long[] keys) {
         int n = keys.length;

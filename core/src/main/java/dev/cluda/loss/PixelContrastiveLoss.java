@@ -73,12 +73,14 @@ public final class PixelContrastiveLoss {
     private final boolean stuffThingSeparation;
     private final int maxAnchorsPerClass;
     private final PairSet pairSet;
+    private final boolean releasedFlattening;
 
     private PixelContrastiveLoss(Builder builder) {
         this.temperature = builder.temperature;
         this.stuffThingSeparation = builder.stuffThingSeparation;
         this.maxAnchorsPerClass = builder.maxAnchorsPerClass;
         this.pairSet = builder.pairSet;
+        this.releasedFlattening = builder.releasedFlattening;
     }
 
     public static Builder builder() {
@@ -99,6 +101,11 @@ public final class PixelContrastiveLoss {
 
     public PairSet pairSet() {
         return pairSet;
+    }
+
+    /** True when the features are flattened pixel-major as in the released code (§5.4 bug). */
+    public boolean releasedFlattening() {
+        return releasedFlattening;
     }
 
     /**
@@ -164,7 +171,10 @@ public final class PixelContrastiveLoss {
         DataType type = ContrastSupport.computeType(features);
         int n = anchors.size();
         NDArray index = HostArrays.create(sub, anchors.indices());
-        NDArray f = ContrastSupport.gatherPixels(features, index, type);
+        // the anchor indices are image-major (labels, π, domains); released reads the features pixel-major (§5.4)
+        NDArray f = releasedFlattening
+                ? ContrastSupport.gatherPixelsPixelMajor(features, index, type)
+                : ContrastSupport.gatherPixels(features, index, type);
         NDArray gram = f.matMul(f.transpose());
         NDArray logits = Scalars.div(gram, temperature);
         gram.close();
@@ -205,6 +215,7 @@ public final class PixelContrastiveLoss {
         private boolean stuffThingSeparation = true;
         private int maxAnchorsPerClass;
         private PairSet pairSet = PairSet.ALL;
+        private boolean releasedFlattening;
 
         private Builder() {
         }
@@ -230,6 +241,16 @@ public final class PixelContrastiveLoss {
         /** Which pairs enter; default {@link PairSet#ALL} (§5.6 ablation). */
         public Builder optPairSet(PairSet pairSet) {
             this.pairSet = pairSet;
+            return this;
+        }
+
+        /**
+         * Flatten the features pixel-major across the batch while labels, π and domains stay
+         * image-major, reproducing the released code's pairing bug; default {@code false} (§5.4, §13).
+         * Identical to the consistent order when B = 1.
+         */
+        public Builder optReleasedFlattening(boolean released) {
+            this.releasedFlattening = released;
             return this;
         }
 

@@ -83,12 +83,21 @@ public final class CheckpointStore {
                 putStored(zip, part.getKey() + ".ndlist", part.getValue().encode());
             }
         }
-        String name = String.format("iter_%08d.ckpt", nextIteration);
+        String name = fileName(nextIteration);
         String path = store.resolve(dir, name);
         store.writeAtomically(path, bytes.toByteArray());
         store.writeAtomically(store.resolve(dir, LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
         prune(name);
         return path;
+    }
+
+    /** The path of the checkpoint whose next iteration is {@code nextIteration}. */
+    public String fileOf(long nextIteration) {
+        return store.resolve(dir, fileName(nextIteration));
+    }
+
+    private static String fileName(long nextIteration) {
+        return String.format("iter_%08d.ckpt", nextIteration);
     }
 
     private static void putStored(ZipOutputStream zip, String name, byte[] content) throws IOException {

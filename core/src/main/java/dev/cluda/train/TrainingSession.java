@@ -3,6 +3,7 @@ package dev.cluda.train;
 import dev.cluda.error.UserInputException;
 import dev.cluda.ndarray.GradMode;
 import dev.cluda.ndarray.Gradients;
+import dev.cluda.io.LocalFileStore;
 import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.parallel.GradientScope;
 import dev.cluda.parallel.DataParallel;
@@ -47,6 +48,7 @@ public final class TrainingSession implements AutoCloseable {
     private final RandomStreams streams;
     private final SegmentationModel student;
     private final SegmentationModel teacher;
+    private final SegmentationModel imagenet;
     private final GroupedAdamW optimizer;
     private final CludaStep step;
     private final List<Parameter> trainable = new ArrayList<>();
@@ -84,8 +86,12 @@ public final class TrainingSession implements AutoCloseable {
             int n = PretrainedWeights.importEncoder(student, Path.of(config.model().pretrained()));
             log.accept("model: imported " + n + " encoder tensors from " + config.model().pretrained());
         }
+        if (config.model().hasInit()) {
+            // before the copies, so the EMA teacher and the FD reference start from the same weights (§2.1, §4)
+            initialiseFrom(config.model().init(), config.model().initIsCheckpointFile(), student, root, log);
+        }
         teacher = config.uda().enabled() ? frozenCopy(student, root) : null;
-        SegmentationModel imagenet = config.uda().fdEnabled() ? frozenCopy(student, root) : null;
+        imagenet = config.uda().fdEnabled() ? frozenCopy(student, root) : null;
         for (Pair<String, Parameter> p : student.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 trainable.add(p.getValue());
@@ -258,6 +264,11 @@ public final class TrainingSession implements AutoCloseable {
         return student;
     }
 
+    /** The frozen feature-distance reference (the ImageNet stand-in, §4), or null without FD. */
+    SegmentationModel imagenet() {
+        return imagenet;
+    }
+
     /** The EMA teacher, or null without UDA. */
     public SegmentationModel teacher() {
         return teacher;
@@ -313,6 +324,45 @@ public final class TrainingSession implements AutoCloseable {
                     + " configuration (uda.enabled differs?)");
         }
         return list;
+    }
+
+    /**
+     * Overwrites {@code student} with the student weights of {@code model.init}: a checkpoint file,
+     * or a run directory's latest loadable checkpoint. Optimizer state and iteration stay fresh;
+     * a resumed run restores its own checkpoint over these afterwards, keeping the FD reference.
+     *
+     * @throws UserInputException naming the file if it holds no student or one of another architecture
+     */
+    private static void initialiseFrom(String init, boolean checkpointFile, SegmentationModel student, NDManager root, Consumer<String> log)
+            throws IOException {
+        LocalFileStore store = new LocalFileStore();
+        try (NDManager sub = root.newSubManager()) {
+            CheckpointStore.Checkpoint c;
+            String source;
+            if (checkpointFile) {
+                if (!store.exists(init)) {
+                    throw new UserInputException("model.init: checkpoint " + init + " does not exist");
+                }
+                c = new CheckpointStore(store, init, 0).load(init, sub);
+                source = init;
+            } else {
+                if (!store.isDirectory(init)) {
+                    throw new UserInputException("model.init: " + init + " is neither a run directory nor an"
+                            + " iter_*.ckpt file");
+                }
+                CheckpointStore checkpoints = new CheckpointStore(store, init, Integer.MAX_VALUE);
+                Optional<CheckpointStore.Checkpoint> latest = checkpoints.loadLatest(sub, log);
+                if (latest.isEmpty()) {
+                    throw new UserInputException("model.init: run directory " + init + " has no checkpoint in "
+                            + CheckpointStore.DIR + "/");
+                }
+                c = latest.get();
+                source = checkpoints.fileOf(c.nextIteration());
+            }
+            ModelParameters.load(student, require(c, "student", source), source);
+            log.accept("model: initialised from the student of " + source + " (iteration " + c.nextIteration()
+                    + "; optimizer and iteration start fresh)");
+        }
     }
 
     /** A copy of the student whose weights never receive gradients (EMA teacher, frozen ImageNet encoder). */

@@ -117,6 +117,38 @@ class CludaConfigTest {
     }
 
     @Test
+    void from_modelInitAndFlattening_defaultsAndAcceptedShapes() {
+        CludaConfig c = defaults();
+        assertEquals("", c.model().init());
+        assertFalse(c.model().hasInit());
+        assertFalse(c.contrastive().releasedFlattening());
+        assertFalse(c.contrastive().sourceLoss().releasedFlattening());
+        assertTrue(defaults("contrastive.flattening=released").contrastive().mixedLoss().releasedFlattening());
+        assertTrue(defaults("contrastive.flattening=released").contrastive().sourceLoss().releasedFlattening());
+        ModelConfig dirInit = defaults("model.init=runs/source").model();
+        assertTrue(dirInit.hasInit());
+        assertFalse(dirInit.initIsCheckpointFile());
+        assertTrue(defaults("model.init=\"runs/source/checkpoints/iter_00000002.ckpt\"").model().initIsCheckpointFile());
+    }
+
+    @Test
+    void from_badModelInitOrFlattening_namesTheKey() {
+        // an encoder weight file belongs to model.pretrained
+        assertNamesKey("model.init", "model.pretrained", "model.init=weights/mit_b5.safetensors");
+        assertNamesKey("model.init", "iter_NNNNNNNN.ckpt", "model.init=runs/a/best.ckpt");
+        ConfigError both = assertThrows(ConfigError.class,
+                () -> defaults("model.init=runs/a", "model.pretrained=weights/mit_b5.safetensors"));
+        assertTrue(both.getMessage().contains("model.init") && both.getMessage().contains("only one"),
+                both.getMessage());
+        assertNamesKey("contrastive.flattening", "foo", "contrastive.flattening=foo");
+        // only the single-resolution loss has the released order (§5.4)
+        ConfigError hrda = assertThrows(ConfigError.class,
+                () -> defaults("hrda.enabled=true", "contrastive.flattening=released"));
+        assertTrue(hrda.getMessage().contains("contrastive.flattening") && hrda.getMessage().contains("hrda.enabled"),
+                hrda.getMessage());
+    }
+
+    @Test
     void render_loadsBackToTheSameConfiguration() throws IOException {
         CludaConfig c = TinyExperiment.config(dir.resolve("data"), "contrastive.mixedPairs=same-domain");
         Path file = Files.writeString(dir.resolve("config.conf"), c.render());

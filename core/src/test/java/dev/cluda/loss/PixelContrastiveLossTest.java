@@ -282,6 +282,68 @@ class PixelContrastiveLossTest {
         assertThrows(IllegalArgumentException.class, () -> loss().build().compute(f, grid(1, 1, 0)));
     }
 
+    @Test
+    void compute_releasedFlattening_withOneImage_isIdenticalToConsistent() {
+        // §5.4: with B = 1 pixel-major and image-major flattening are the same order
+        SplittableRandom random = new SplittableRandom(11);
+        int g = 4;
+        int n = g * g;
+        double[][] f = randomUnit(random, n, 3);
+        int[] y = new int[n];
+        double[] pi = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = new int[] {0, 1, 11, 255}[random.nextInt(4)];
+            pi[i] = random.nextDouble();
+        }
+        NDArray features = features(f, 1, g, DataType.FLOAT64);
+        NDArray labels = manager.create(y, new Shape(1, g, g));
+        NDArray confidence = manager.create(pi, new Shape(1, g, g));
+        double consistent = loss().build().compute(features, labels, confidence, null, null).getDouble();
+        double released = loss().optReleasedFlattening(true).build()
+                .compute(features, labels, confidence, null, null).getDouble();
+        assertTrue(consistent > 0);
+        assertEquals(consistent, released, 0.0);
+    }
+
+    @Test
+    void compute_releasedFlattening_withTwoImages_pairsPixelMajorFeaturesWithImageMajorLabels() {
+        // §5.4 [BUG]: feature row r is image r mod B, pixel ⌊r/B⌋; labels, π, domains row r is image ⌊r/HW⌋, pixel r mod HW
+        SplittableRandom random = new SplittableRandom(5);
+        int b = 2;
+        int g = 3;
+        int hw = g * g;
+        int n = b * hw;
+        double[][] f = randomUnit(random, n, 4);
+        int[] y = new int[n];
+        int[] dom = new int[n];
+        double[] pi = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = new int[] {0, 1, 2, 13, 255}[random.nextInt(5)];
+            dom[i] = i < hw ? PixelContrastiveLoss.SOURCE : PixelContrastiveLoss.TARGET;
+            pi[i] = 0.2 + 0.8 * random.nextDouble();
+        }
+        // by hand: the feature the released code puts in image-major row r is pixel ⌊r/B⌋ of image r mod B
+        double[][] permuted = new double[n][];
+        for (int r = 0; r < n; r++) {
+            permuted[r] = f[(r % b) * hw + r / b];
+        }
+        NDArray labels = manager.create(y, new Shape(b, g, g));
+        NDArray confidence = manager.create(pi, new Shape(b, g, g));
+        NDArray domains = manager.create(dom, new Shape(b, g, g));
+        for (PairSet pairSet : PairSet.values()) {
+            double released = loss().optPairSet(pairSet).optReleasedFlattening(true).build()
+                    .compute(features(f, b, g, DataType.FLOAT64), labels, confidence, domains, null).getDouble();
+            double byHand = loss().optPairSet(pairSet).build()
+                    .compute(features(permuted, b, g, DataType.FLOAT64), labels, confidence, domains, null)
+                    .getDouble();
+            double consistent = loss().optPairSet(pairSet).build()
+                    .compute(features(f, b, g, DataType.FLOAT64), labels, confidence, domains, null).getDouble();
+            assertEquals(byHand, released, 1e-12, pairSet.toString());
+            assertTrue(Math.abs(consistent - released) > 1e-3, pairSet + ": consistent " + consistent
+                    + " vs released " + released);
+        }
+    }
+
     private NDArray grid(int b, int g, int... values) {
         return manager.create(values, new Shape(b, g, g));
     }
