@@ -162,4 +162,18 @@ final class ContrastSupport {
                     + array.getShape());
         }
     }
+
+    /** The options both contrastive losses share, checked once for both builders. */
+    static void checkOptions(float temperature, int maxAnchorsPerClass, PixelContrastiveLoss.PairSet pairSet) {
+        if (!(temperature > 0) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a positive finite number, got " + temperature);
+        }
+        if (maxAnchorsPerClass < 0) {
+            throw new IllegalArgumentException("maxAnchorsPerClass must be >= 0 (0 = no cap), got "
+                    + maxAnchorsPerClass);
+        }
+        if (pairSet == null) {
+            throw new IllegalArgumentException("pairSet must not be null; use PairSet.ALL for every pair");
+        }
+    }
 }

@@ -359,16 +359,7 @@ public final class MultiResolutionContrastiveLoss {
         }
 
         public MultiResolutionContrastiveLoss build() {
-            if (!(temperature > 0) || Float.isInfinite(temperature)) {
-                throw new IllegalArgumentException("temperature must be a positive finite number, got " + temperature);
-            }
-            if (maxAnchorsPerClass < 0) {
-                throw new IllegalArgumentException("maxAnchorsPerClass must be >= 0 (0 = no cap), got "
-                        + maxAnchorsPerClass);
-            }
-            if (pairSet == null) {
-                throw new IllegalArgumentException("pairSet must not be null; use PairSet.ALL for every pair");
-            }
+            ContrastSupport.checkOptions(temperature, maxAnchorsPerClass, pairSet);
             return new MultiResolutionContrastiveLoss(this);
         }
     }
