@@ -38,8 +38,11 @@ final class MetricsHook implements TrainingHook {
         double[] pseudo = {stats.meanPseudoConfidence()};
         Map<String, Double> losses = meanOverRanks(session.parallel(), stats.meanLosses(), pseudo);
         if (log != null) {
+            // this iteration's own gradient norms (debug.gradientNorms; rank 0's gradients before the all-reduce)
+            Map<String, Double> extra = new LinkedHashMap<>();
+            it.result().gradientNorms().forEach((name, norm) -> extra.put("grad." + name, norm));
             log.log(it.index(), session.encoderLearningRate(it.index()), losses, stats.meanSeconds(), pseudo[0],
-                    Map.of());
+                    extra);
             log.flush();
         }
         stats = new IntervalStats();
@@ -47,7 +50,16 @@ final class MetricsHook implements TrainingHook {
 
     /** Adds an evaluation's mIoU to the line of its iteration (rank 0; nothing elsewhere). */
     void evaluated(EvalResult result) {
-        if (log != null && log.annotate(result.iter() - 1L, "mIoU", result.mIoU())) {
+        if (log == null) {
+            return;
+        }
+        boolean changed = log.annotate(result.iter() - 1L, "mIoU", result.mIoU());
+        var quality = evaluation.pseudoLabelQuality(result.iter());
+        if (quality.isPresent()) {
+            changed |= log.annotate(result.iter() - 1L, "pl_mIoU.teacher", quality.get().teacher());
+            changed |= log.annotate(result.iter() - 1L, "pl_mIoU.student", quality.get().student());
+        }
+        if (changed) {
             log.flush();
         }
     }

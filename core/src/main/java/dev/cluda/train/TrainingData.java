@@ -39,10 +39,12 @@ public final class TrainingData {
     private final List<SampleRef> evalSamples;
     private final SampleLoader sourceLoader;
     private final SampleLoader targetLoader;
+    private final List<SampleRef> pseudoLabelSamples;
 
     private TrainingData(UdaDataSampler sampler, SampleLoader sourceLoader, SampleLoader targetLoader,
-                         SampleLoader evalLoader, List<SampleRef> evalSamples) {
+                         SampleLoader evalLoader, List<SampleRef> evalSamples, List<SampleRef> pseudoLabelSamples) {
         this.sampler = sampler;
+        this.pseudoLabelSamples = pseudoLabelSamples;
         this.sourceLoader = sourceLoader;
         this.targetLoader = targetLoader;
         this.evalLoader = evalLoader;
@@ -119,7 +121,8 @@ public final class TrainingData {
                 new UdaDataSampler.Pool(sourceLoader, sourceRefs, sourceTransform),
                 new UdaDataSampler.Pool(targetLoader, targetRefs, targetTransform), rcs, cropRule, precomputed, shard,
                 fullImageMargins);
-        return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs);
+        return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs,
+                pseudoLabelSamples(config, store, target, log));
     }
 
     public UdaDataSampler sampler() {
@@ -129,6 +132,19 @@ public final class TrainingData {
     /** The labelled target samples evaluated during training. */
     public List<SampleRef> evalSamples() {
         return evalSamples;
+    }
+
+    /**
+     * The labelled target-train images (the first {@code eval.pseudoLabelImages} by id) on which
+     * teacher and student are scored at each evaluation; empty when that is off or there are no labels.
+     */
+    public List<SampleRef> pseudoLabelSamples() {
+        return pseudoLabelSamples;
+    }
+
+    /** Reads target-train images with the bad-sample policy. */
+    public SampleLoader targetLoader() {
+        return targetLoader;
     }
 
     /** Reads the evaluation samples with the bad-sample policy. */
@@ -146,6 +162,22 @@ public final class TrainingData {
         long skipped = sourceLoader.log().skippedCount() + targetLoader.log().skippedCount()
                 + evalLoader.log().skippedCount();
         return skipped == 0 ? "" : BadSampleLog.summarize(List.of(sourceLoader.log(), targetLoader.log(), evalLoader.log()));
+    }
+
+    private static List<SampleRef> pseudoLabelSamples(CludaConfig config, FileStore store, ResolvedDataset target,
+                                                      Consumer<String> log) throws IOException {
+        int wanted = config.eval().pseudoLabelImages();
+        if (wanted == 0 || !config.uda().enabled()) {
+            return List.of();
+        }
+        List<SampleRef> labelled = target.kind().reader().scan(store, target.root(),
+                config.data().target().split()).samples();
+        if (labelled.isEmpty()) {
+            log.accept("data: eval.pseudoLabelImages = " + wanted + " but the target " + config.data().target().split()
+                    + " split has no labels: pseudo-label quality is not measured");
+            return List.of();
+        }
+        return List.copyOf(labelled.subList(0, Math.min(wanted, labelled.size())));
     }
 
     private static TrainTransform.Scale scale(int[] edges) {

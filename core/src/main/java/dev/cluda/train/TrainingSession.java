@@ -169,10 +169,14 @@ public final class TrainingSession implements AutoCloseable {
      */
     StepResult compute(NDManager stepManager, long t, Batches batches) {
         student.reseedDropout(streams.engineSeed(t));
+        TrainConfig train = config.train();
+        // probed on the iterations whose metrics line is written, so each line shows its own step's norms
+        boolean probe = config.debug().gradientNorms()
+                && ((t + 1) % train.logInterval() == 0 || t + 1 == train.iters());
         return step.run(stepManager, batches.source(), batches.target(), t, new CludaStep.Randomness(
                 streams.stream(t, Purpose.CLASS_MIX), streams.stream(t, Purpose.PHOTOMETRIC),
                 streams.stream(t, Purpose.CONTRASTIVE), streams.stream(t, Purpose.MASKING),
-                streams.stream(t, Purpose.DETAIL_CROP)));
+                streams.stream(t, Purpose.DETAIL_CROP)), probe);
     }
 
     /** With several ranks: gradients and BatchNorm statistics averaged across ranks; else nothing. */

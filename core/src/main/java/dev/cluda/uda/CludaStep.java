@@ -89,7 +89,17 @@ public final class CludaStep {
      */
     public StepResult run(NDManager step, List<TransformedSample> source, List<TransformedSample> target, long t,
                           Randomness random) {
-        LossTerms losses = new LossTerms(t);
+        return run(step, source, target, t, random, false);
+    }
+
+    /**
+     * As {@link #run(NDManager, List, List, long, Randomness)}; with {@code gradientNorms} every
+     * weighted term is backpropagated on its own and its gradient norms (encoder, head) are
+     * reported in {@link StepResult#gradientNorms()}.
+     */
+    public StepResult run(NDManager step, List<TransformedSample> source, List<TransformedSample> target, long t,
+                          Randomness random, boolean gradientNorms) {
+        LossTerms losses = new LossTerms(t, gradientNorms ? new GradientProbe(student, step) : null);
         ParameterStore ps = new ParameterStore(step, false);
         boolean contrast = t >= contrastStart;
 
@@ -104,16 +114,16 @@ public final class CludaStep {
         int w = (int) ys.getShape().get(2);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             StudentPass pass = studentPass(ps, step, images(source), false, random);
-            NDArray total = losses.add("ce_source", pass.crossEntropy(ys, null));
+            losses.add("ce_source", pass.crossEntropy(ys, null));
             if (featureDistance != null) {
                 NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, pass.encoderInput(), false).stopGradient();
-                total = total.add(losses.add("fd", featureDistance.loss().compute(pass.lastStage(), frozen, ys)));
+                losses.add("fd", featureDistance.loss().compute(pass.lastStage(), frozen, ys));
             }
             if (sourceContrast != null && contrast) {
-                total = total.add(losses.add("cl_source",
-                        pass.contrast(sourceContrast, ys, null, null, random.contrastive()), sourceContrast.weight()));
+                losses.add("cl_source", pass.contrast(sourceContrast, ys, null, null, random.contrastive()),
+                        sourceContrast.weight());
             }
-            gc.backward(total);
+            losses.backward(gc);
         }
         if (selfTraining == null) {
             return losses.result(Double.NaN, Double.NaN);
@@ -131,12 +141,12 @@ public final class CludaStep {
                 && t > multiResolution.entropyCropStart();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             StudentPass pass = studentPass(ps, step, mixed.images(), entropy, random);
-            NDArray total = losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
+            losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
             if (mixedContrast != null && contrast) {
-                total = total.add(losses.add("cl_mixed", pass.contrast(mixedContrast, mixed.labels(), mixed.weights(),
-                        mixed.sourceMask(), random.contrastive()), mixedContrast.weight()));
+                losses.add("cl_mixed", pass.contrast(mixedContrast, mixed.labels(), mixed.weights(),
+                        mixed.sourceMask(), random.contrastive()), mixedContrast.weight());
             }
-            gc.backward(total);
+            losses.backward(gc);
         }
 
         // 8. Masked image consistency (MIC): block-masked target crops learn the pseudo-labels of the
@@ -144,14 +154,13 @@ public final class CludaStep {
         if (masked != null) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 StudentPass pass = studentPass(ps, step, maskedTargets(target, random), false, random);
-                NDArray total = losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()),
-                        masked.lambda());
+                losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()), masked.lambda());
                 if (masked.contrastive() && mixedContrast != null && contrast) {
                     // every pixel of a masked crop is a target pixel
-                    total = total.add(losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(),
-                            pseudo.weights(), pseudo.weights().zerosLike(), random.contrastive()), mixedContrast.weight()));
+                    losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(), pseudo.weights(),
+                            pseudo.weights().zerosLike(), random.contrastive()), mixedContrast.weight());
                 }
-                gc.backward(total);
+                losses.backward(gc);
             }
         }
         return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));

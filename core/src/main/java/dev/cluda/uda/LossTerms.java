@@ -1,6 +1,7 @@
 package dev.cluda.uda;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
 import dev.cluda.ndarray.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,43 +9,59 @@ import java.util.Map;
 /**
  * The loss terms of one iteration as they are computed: each value is read once, checked
  * finite, recorded under its name, and its weighted value added to the total there and then,
- * so the reported total is the sum the gradients came from.
+ * so the reported total is the sum the gradients came from. Each pass ends with
+ * {@link #backward}: one backward of its terms' weighted sum, or one per term with a
+ * {@link GradientProbe}.
  */
 final class LossTerms {
 
     private final long iteration;
+    private final GradientProbe probe;
     private final Map<String, Double> values = new LinkedHashMap<>();
+    private final Map<String, NDArray> pass = new LinkedHashMap<>();
     private double total;
 
-    LossTerms(long iteration) {
+    /** @param probe records each term's gradient norms, or null for one backward per pass */
+    LossTerms(long iteration, GradientProbe probe) {
         this.iteration = iteration;
+        this.probe = probe;
     }
 
-    /** Records an unweighted term; returns it for the backward sum. */
-    NDArray add(String name, NDArray value) {
-        record(name, value, 1);
-        return value;
+    /** Records an unweighted term of the current pass. */
+    void add(String name, NDArray value) {
+        add(name, value, 1);
     }
 
-    /** Records a term with weight {@code weight}; returns {@code weight · value} for the backward sum. */
-    NDArray add(String name, NDArray value, double weight) {
-        record(name, value, weight);
-        return Scalars.mul(value, weight);
-    }
-
-    private void record(String name, NDArray value, double weight) {
+    /** Records a term of the current pass with weight {@code weight}; {@code weight · value} joins its backward. */
+    void add(String name, NDArray value, double weight) {
         double v = value.getFloat();
         if (!Double.isFinite(v)) {
             throw new NonFiniteLossException(name, iteration, v);
         }
         values.put(name, v);
         total += weight * v;
+        pass.put(name, weight == 1 ? value : Scalars.mul(value, weight));
+    }
+
+    /** Backpropagates the current pass's terms (their sum in the order added) and starts the next pass. */
+    void backward(GradientCollector gc) {
+        if (probe != null) {
+            probe.backward(pass);
+        } else {
+            NDArray sum = null;
+            for (NDArray term : pass.values()) {
+                sum = sum == null ? term : sum.add(term);
+            }
+            gc.backward(sum);
+        }
+        pass.clear();
     }
 
     /** What the iteration reports: every term in the order computed, then {@code total}. */
     StepResult result(double pseudoConfidence, double pseudoWeight) {
         Map<String, Double> out = new LinkedHashMap<>(values);
         out.put("total", total);
-        return new StepResult(out, pseudoConfidence, pseudoWeight);
+        return new StepResult(out, pseudoConfidence, pseudoWeight,
+                probe == null ? Map.of() : probe.norms());
     }
 }

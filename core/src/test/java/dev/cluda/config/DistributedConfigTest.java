@@ -28,7 +28,7 @@ class DistributedConfigTest {
     void from_defaults_checkEvery50NoFault() {
         assertEquals(new DistributedConfig(1, 50, Duration.ofSeconds(600), dev.cluda.comm.Compression.NONE), options());
         DebugConfig o = debug();
-        assertEquals(new DebugConfig(-1, 0, -1), o);
+        assertEquals(new DebugConfig(-1, 0, -1, false), o);
         for (long t = 0; t < 10; t++) {
             assertFalse(o.failsAt(t, 0, 0));
         }
