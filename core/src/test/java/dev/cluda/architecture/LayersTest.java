@@ -18,7 +18,7 @@ class LayersTest {
 
     /** Lowest first. */
     static final List<String> LAYERS = List.of("ndarray", "error", "io", "comm", "data", "transform", "synth", "model",
-            "loss", "eval", "uda", "optim", "parallel", "rundir", "config", "dataset", "train");
+            "loss", "eval", "uda", "optim", "parallel", "rundir", "config", "dataset", "train", "study");
 
     private static JavaClasses core;
 

@@ -1,0 +1,158 @@
+package dev.cluda.study;
+
+import dev.cluda.data.CityscapesClass;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * The results page of a study: per group a table of mean ± sample standard deviation of the final
+ * mIoU over the finished seeds (with each seed's value, the pseudo-label quality of teacher and
+ * student where it was logged, and pending runs counted), the per-class IoU of the rows that ask
+ * for it, the command of every row, and a bar chart of mean ± std.
+ */
+public final class ResultsPage {
+
+    /** Mean and sample standard deviation (n − 1; NaN below two values) of {@code values}. */
+    record Spread(int n, double mean, double std) {
+
+        static Spread of(List<Double> values) {
+            int n = values.size();
+            double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+            return new Spread(n, mean, n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN);
+        }
+
+        String format() {
+            if (n == 0) {
+                return "pending";
+            }
+            return n == 1 ? String.format(Locale.ROOT, "%.2f", mean)
+                    : String.format(Locale.ROOT, "%.2f ± %.2f", mean, std);
+        }
+    }
+
+    private final StudyPlan plan;
+    private final String command;
+
+    /** @param command the command line that produced (and reproduces) the study */
+    public ResultsPage(StudyPlan plan, String command) {
+        this.plan = plan;
+        this.command = command;
+    }
+
+    /** Writes {@code markdown} and, beside it, the chart {@code chartName} (PNG). */
+    public void write(List<StudyRun> runs, Path markdown, String chartName) throws IOException {
+        Path parent = markdown.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path chart = parent.resolve(chartName);
+        BitmapEncoder.saveBitmap(chart(runs), chart.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Path tmp = parent.resolve("." + markdown.getFileName() + ".tmp");
+        Files.writeString(tmp, markdown(runs, chartName), StandardCharsets.UTF_8);
+        Files.move(tmp, markdown, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The page's Markdown. */
+    String markdown(List<StudyRun> runs, String chartName) {
+        Map<StudyPlan.Row, List<StudyRun>> byRow = byRow(runs);
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(plan.title()).append("\n\n");
+        b.append("Written by `").append(command).append("` from the plan `").append(plan.file())
+                .append("`; rerunning it trains only the runs still missing (finished runs are never rerun).\n");
+        b.append("Each value is the student's mIoU (%, 19 classes) on the target evaluation split after the run's"
+                + " last iteration; rows give the mean ± sample standard deviation over the seeds finished so far ("
+                + "seeds: ").append(plan.seeds()).append(").\n");
+        b.append("Pseudo-label quality is the mIoU of the EMA teacher and of the student on target-train images at"
+                + " the last evaluation (`eval.pseudoLabelImages`), where the run measured it.\n\n");
+        b.append("![mean ± std per row](").append(chartName).append(")\n");
+        Map<String, List<StudyPlan.Row>> groups = new LinkedHashMap<>();
+        for (StudyPlan.Row row : byRow.keySet()) {
+            groups.computeIfAbsent(row.group(), g -> new ArrayList<>()).add(row);
+        }
+        for (Map.Entry<String, List<StudyPlan.Row>> group : groups.entrySet()) {
+            b.append("\n## ").append(group.getKey()).append("\n\n");
+            b.append("| row | what it tests | seeds done | mIoU | per seed | pseudo-labels: teacher / student |\n");
+            b.append("|---|---|---|---|---|---|\n");
+            for (StudyPlan.Row row : group.getValue()) {
+                List<StudyRun> done = byRow.get(row).stream().filter(StudyRun::finished).toList();
+                Spread s = Spread.of(done.stream().map(r -> r.eval().mIoU()).toList());
+                String perSeed = done.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.eval().mIoU()))
+                        .collect(Collectors.joining(", "));
+                List<StudyRun> measured = done.stream().filter(r -> !Double.isNaN(r.teacherPseudoLabels())).toList();
+                String pl = measured.isEmpty() ? "—" : Spread.of(measured.stream().map(StudyRun::teacherPseudoLabels)
+                        .toList()).format() + " / " + Spread.of(measured.stream().map(StudyRun::studentPseudoLabels)
+                        .toList()).format();
+                b.append("| ").append(row.name()).append(" | ").append(row.about()).append(" | ").append(done.size())
+                        .append(" of ").append(plan.seeds().size()).append(" | ").append(s.format()).append(" | ")
+                        .append(perSeed).append(" | ").append(pl).append(" |\n");
+            }
+        }
+        List<StudyPlan.Row> perClass = byRow.keySet().stream().filter(StudyPlan.Row::perClass).toList();
+        if (!perClass.isEmpty()) {
+            b.append("\n## Per-class IoU (mean over the finished seeds)\n\n| class |");
+            perClass.forEach(r -> b.append(' ').append(r.name()).append(" |"));
+            b.append("\n|---|").append("---|".repeat(perClass.size())).append('\n');
+            for (CityscapesClass c : CityscapesClass.values()) {
+                b.append("| ").append(c.displayName()).append(" |");
+                for (StudyPlan.Row row : perClass) {
+                    List<Double> v = byRow.get(row).stream().filter(StudyRun::finished)
+                            .map(r -> r.eval().classIou()[c.trainId()]).filter(x -> !Double.isNaN(x)).toList();
+                    b.append(' ').append(v.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", Spread.of(v).mean()))
+                            .append(" |");
+                }
+                b.append('\n');
+            }
+        }
+        b.append("\n## Commands\n\nSeed `k` of each row (the study passes `--set train.seed=k`):\n\n");
+        for (StudyPlan.Row row : byRow.keySet()) {
+            b.append("- ").append(row.name()).append(": `")
+                    .append(row.command(0, "RUN").replace("train.seed=0", "train.seed=k")).append("`\n");
+        }
+        return b.toString();
+    }
+
+    private CategoryChart chart(List<StudyRun> runs) {
+        Map<StudyPlan.Row, List<StudyRun>> byRow = byRow(runs);
+        List<String> names = new ArrayList<>();
+        List<Double> means = new ArrayList<>();
+        List<Double> errors = new ArrayList<>();
+        byRow.forEach((row, list) -> {
+            Spread s = Spread.of(list.stream().filter(StudyRun::finished).map(r -> r.eval().mIoU()).toList());
+            if (s.n() > 0) {
+                names.add(row.name());
+                means.add(s.mean());
+                errors.add(Double.isNaN(s.std()) ? 0.0 : s.std());
+            }
+        });
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(480, 90 * names.size())).height(360)
+                .title(plan.title()).yAxisTitle("mIoU (%), mean ± std over seeds").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(30);
+        if (names.isEmpty()) {
+            names.add("(no finished run yet)");
+            means.add(0.0);
+            errors.add(0.0);
+        }
+        chart.addSeries("mIoU", names, means, errors);
+        return chart;
+    }
+
+    private static Map<StudyPlan.Row, List<StudyRun>> byRow(List<StudyRun> runs) {
+        Map<StudyPlan.Row, List<StudyRun>> byRow = new LinkedHashMap<>();
+        for (StudyRun r : runs) {
+            byRow.computeIfAbsent(r.row(), k -> new ArrayList<>()).add(r);
+        }
+        return byRow;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.cluda.study;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import dev.cluda.error.UserInputException;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A study: its rows, each trained once per seed. Read from a HOCON file:
+ * <pre>
+ * study {
+ *   title = "..."            # the results page's heading
+ *   seeds = [1, 2, 3]        # train.seed of each run
+ *   rows = [
+ *     { name = daformer, group = main, config = "conf/synthetic-daformer.conf",
+ *       set = ["uda.emaAlpha=0.96"], perClass = true, about = "self-training, no contrast" }
+ *   ]
+ * }
+ * </pre>
+ * Runs go seed by seed through the rows in file order, so the first rows of every seed come first.
+ *
+ * @param file where the plan was read (named in the results page)
+ */
+public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, String file) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    /**
+     * One row of the study.
+     *
+     * @param name folder and table name ({@code [a-z0-9._-]})
+     * @param group the table it is listed in (e.g. {@code main}, {@code diagnostics})
+     * @param config the experiment configuration, relative to the working directory
+     * @param set overrides ({@code key=value}) after the configuration, before {@code train.seed}
+     * @param perClass whether the per-class table lists it
+     * @param about what the row tests, in a few words
+     */
+    public record Row(String name, String group, String config, List<String> set, boolean perClass, String about) {
+
+        public Row {
+            set = List.copyOf(set);
+        }
+
+        /** The {@code cluda train} command that reproduces seed {@code seed} of this row. */
+        public String command(int seed, String out) {
+            StringBuilder b = new StringBuilder("bin/cluda train --config ").append(config);
+            for (String s : set) {
+                b.append(" --set ").append(s);
+            }
+            return b.append(" --set train.seed=").append(seed).append(" --out ").append(out).toString();
+        }
+    }
+
+    public StudyPlan {
+        seeds = List.copyOf(seeds);
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * Reads a plan.
+     *
+     * @throws UserInputException naming the file and key of anything missing or malformed
+     */
+    public static StudyPlan load(File file) {
+        if (!file.isFile()) {
+            throw new UserInputException("study plan " + file + " does not exist or is not a file");
+        }
+        try {
+            Config c = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+            Config study = c.getConfig("study");
+            List<Integer> seeds = study.getIntList("seeds");
+            if (seeds.isEmpty() || new HashSet<>(seeds).size() != seeds.size()) {
+                throw new UserInputException("study plan " + file + ": study.seeds must list distinct seeds, got "
+                        + seeds);
+            }
+            List<Row> rows = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            int i = 0;
+            for (Config r : study.getConfigList("rows")) {
+                String where = "study plan " + file + ": study.rows[" + i++ + "]";
+                String name = r.getString("name");
+                if (!NAME.matcher(name).matches()) {
+                    throw new UserInputException(where + ".name must be lower-case letters, digits, '.', '_' or '-'"
+                            + " (it names a folder), got \"" + name + "\"");
+                }
+                if (!names.add(name)) {
+                    throw new UserInputException(where + ".name \"" + name + "\" is used by an earlier row");
+                }
+                for (String s : r.hasPath("set") ? r.getStringList("set") : List.<String>of()) {
+                    if (!s.contains("=")) {
+                        throw new UserInputException(where + ".set: \"" + s + "\" is not key=value");
+                    }
+                }
+                rows.add(new Row(name, r.hasPath("group") ? r.getString("group") : "main", r.getString("config"),
+                        r.hasPath("set") ? r.getStringList("set") : List.of(),
+                        r.hasPath("perClass") && r.getBoolean("perClass"),
+                        r.hasPath("about") ? r.getString("about") : ""));
+            }
+            if (rows.isEmpty()) {
+                throw new UserInputException("study plan " + file + ": study.rows is empty");
+            }
+            return new StudyPlan(study.hasPath("title") ? study.getString("title") : file.getName(), seeds, rows,
+                    file.getPath());
+        } catch (ConfigException e) {
+            throw new UserInputException("study plan " + file + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows whose name or group is in {@code selected} (all rows when it is empty), in plan order. */
+    public List<Row> select(List<String> selected) {
+        if (selected.isEmpty()) {
+            return rows;
+        }
+        List<Row> out = rows.stream().filter(r -> selected.contains(r.name()) || selected.contains(r.group())).toList();
+        for (String s : selected) {
+            if (rows.stream().noneMatch(r -> r.name().equals(s) || r.group().equals(s))) {
+                throw new UserInputException("--rows: no row or group named \"" + s + "\" in " + file + "; rows: "
+                        + rows.stream().map(Row::name).toList());
+            }
+        }
+        return out;
+    }
+}
