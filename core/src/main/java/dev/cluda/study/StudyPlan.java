@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import dev.cluda.error.UserInputException;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  *   title = "..."            # the results page's heading
  *   seeds = [1, 2, 3]        # train.seed of each run
  *   rows = [
- *     { name = daformer, group = main, config = "conf/synthetic-daformer.conf",
+ *     { name = daformer, group = main, config = "../synthetic-daformer.conf",
  *       set = ["uda.emaAlpha=0.96"], perClass = true, about = "self-training, no contrast" }
  *   ]
  * }
@@ -37,7 +38,8 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
      *
      * @param name folder and table name ({@code [a-z0-9._-]})
      * @param group the table it is listed in (e.g. {@code main}, {@code diagnostics})
-     * @param config the experiment configuration, relative to the working directory
+     * @param config the experiment configuration (in the plan: relative to the plan's folder; here:
+     *     relative to the working directory where it lies below it, else absolute)
      * @param set overrides ({@code key=value}) after the configuration, before {@code train.seed}
      * @param perClass whether the per-class table lists it
      * @param about what the row tests, in a few words
@@ -98,7 +100,8 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
                         throw new UserInputException(where + ".set: \"" + s + "\" is not key=value");
                     }
                 }
-                rows.add(new Row(name, r.hasPath("group") ? r.getString("group") : "main", r.getString("config"),
+                rows.add(new Row(name, r.hasPath("group") ? r.getString("group") : "main",
+                        besidePlan(file, r.getString("config")),
                         r.hasPath("set") ? r.getStringList("set") : List.of(),
                         r.hasPath("perClass") && r.getBoolean("perClass"),
                         r.hasPath("about") ? r.getString("about") : ""));
@@ -111,6 +114,17 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
         } catch (ConfigException e) {
             throw new UserInputException("study plan " + file + " is not valid: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A row's configuration, written relative to the plan's folder, as a path from the working
+     * directory where it lies below it (so commands read {@code conf/synthetic.conf}), else absolute.
+     */
+    private static String besidePlan(File plan, String config) {
+        Path folder = plan.getAbsoluteFile().toPath().getParent();
+        Path resolved = folder.resolve(config).normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return resolved.startsWith(here) ? here.relativize(resolved).toString() : resolved.toString();
     }
 
     /** The rows whose name or group is in {@code selected} (all rows when it is empty), in plan order. */

@@ -1,0 +1,76 @@
+package dev.cluda.study;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cluda.eval.EvalResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsPageTest {
+
+    private static final StudyPlan.Row A = new StudyPlan.Row("a", "main", "conf/a.conf", List.of(), true, "first");
+    private static final StudyPlan.Row B = new StudyPlan.Row("b", "other", "conf/b.conf", List.of("k=v"), false, "");
+    private static final StudyPlan PLAN = new StudyPlan("Title", List.of(1, 2, 3), List.of(A, B), "plan.conf");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void spread_isMeanAndSampleStandardDeviation() {
+        ResultsPage.Spread s = ResultsPage.Spread.of(List.of(1.0, 2.0, 3.0));
+        assertEquals(2.0, s.mean(), 1e-12);
+        assertEquals(1.0, s.std(), 1e-12); // sqrt(((1-2)^2 + 0 + (3-2)^2) / 2)
+        assertEquals("2.00 ± 1.00", s.format());
+        assertTrue(Double.isNaN(ResultsPage.Spread.of(List.of(5.0)).std()));
+        assertEquals("5.00", ResultsPage.Spread.of(List.of(5.0)).format());
+        assertEquals("pending", ResultsPage.Spread.of(List.of()).format());
+    }
+
+    @Test
+    void markdown_listsEachGroupWithFinishedSeedsPerClassAndCommands() {
+        List<StudyRun> runs = List.of(
+                run(A, 1, 60, 70, 65), run(B, 1, 50, Double.NaN, Double.NaN),
+                run(A, 2, 62, 72, 66), unfinished(B, 2),
+                unfinished(A, 3), unfinished(B, 3));
+        String md = new ResultsPage(PLAN, "bin/cluda study --plan plan.conf --out R").markdown(runs, "chart.png");
+        assertTrue(md.startsWith("# Title\n"), md);
+        assertTrue(md.contains("| a | first | 2 of 3 | 61.00 ± 1.41 | 60.00, 62.00 | 71.00 ± 1.41 / 65.50 ± 0.71 |"), md);
+        assertTrue(md.contains("## other"), md);
+        assertTrue(md.contains("| b |  | 1 of 3 | 50.00 | 50.00 | — |"), md);
+        // per-class: only row a, class road (train id 0) is 60 + 0 and 62 + 0 -> 61.0
+        assertTrue(md.contains("| class | a |"), md);
+        assertTrue(md.contains("| road | 61.0 |"), md);
+        assertTrue(md.contains("- b: `bin/cluda train --config conf/b.conf --set k=v --set train.seed=k --out RUN`"), md);
+        assertTrue(md.contains("![mean ± std per row](chart.png)"), md);
+    }
+
+    @Test
+    void write_writesThePageAndAPngChartBesideIt() throws IOException {
+        Path page = dir.resolve("docs").resolve("RESULTS.md");
+        new ResultsPage(PLAN, "cmd").write(List.of(run(A, 1, 60, 70, 65), unfinished(B, 1)), page, "results.png");
+        assertTrue(Files.readString(page).contains("| a | first | 1 of 3 | 60.00 |"));
+        byte[] png = Files.readAllBytes(dir.resolve("docs").resolve("results.png"));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+    }
+
+    /** A finished run whose every class IoU is {@code mIoU} + its train id. */
+    private static StudyRun run(StudyPlan.Row row, int seed, double mIoU, double teacher, double student) {
+        double[] classes = new double[19];
+        for (int c = 0; c < 19; c++) {
+            classes[c] = mIoU + c;
+        }
+        EvalResult eval = new EvalResult(1000, 100, classes, mIoU, mIoU, mIoU, 90);
+        return new StudyRun(row, seed, "runs/" + row.name() + "/seed" + seed, 1000, eval, teacher, student);
+    }
+
+    private static StudyRun unfinished(StudyPlan.Row row, int seed) {
+        return new StudyRun(row, seed, "runs/" + row.name() + "/seed" + seed, 1000, null, Double.NaN, Double.NaN);
+    }
+}

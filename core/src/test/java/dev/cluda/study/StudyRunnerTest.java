@@ -1,0 +1,72 @@
+package dev.cluda.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cluda.io.LocalFileStore;
+import dev.cluda.testing.IntegrationTest;
+import dev.cluda.train.TinyExperiment;
+import dev.cluda.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A two-seed study of the tiny experiment: trained once, never rerun, an unfinished run completed. */
+@IntegrationTest
+class StudyRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void run_trainsEachSeedOnce_andCompletesOnlyWhatIsUnfinished() throws IOException {
+        List<String> set = TinyExperiment.overrides(dir.resolve("synthetic"), "uda.enabled=false",
+                "contrastive.source=false", "contrastive.mixed=false");
+        StudyPlan.Row row = new StudyPlan.Row("source-only", "main", TinyExperiment.syntheticConf().getPath(), set,
+                true, "tiny");
+        StudyPlan plan = new StudyPlan("tiny", List.of(1, 2), List.of(row), "plan.conf");
+        String out = dir.resolve("runs").toString();
+        StudyRunner runner = new StudyRunner(plan, plan.rows(), out, new LocalFileStore());
+        List<String> messages = new ArrayList<>();
+        List<Integer> reported = new ArrayList<>();
+        StudyRunner.Listener listener = new StudyRunner.Listener() {
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+
+            @Override
+            public void runFinished(StudyRun run, List<StudyRun> all) {
+                reported.add(run.seed());
+                assertTrue(run.finished(), run.toString());
+            }
+        };
+
+        assertEquals(2, runner.run(listener, new Trainer.Listener() { }));
+        assertEquals(List.of(1, 2), reported);
+        List<StudyRun> state = runner.state();
+        assertTrue(state.stream().allMatch(StudyRun::finished), state.toString());
+        assertEquals(4, state.get(0).eval().iter());
+        // the seed reached the configuration: different seeds, different weights, different scores
+        assertTrue(Files.readString(Path.of(state.get(1).dir(), "config.conf")).contains("seed = 2")
+                || Files.readString(Path.of(state.get(1).dir(), "config.conf")).contains("seed=2"));
+
+        Path eval1 = Path.of(runner.dir(row, 1), "eval.json");
+        long written = Files.getLastModifiedTime(eval1).toMillis();
+        assertEquals(0, runner.run(listener, new Trainer.Listener() { }), "a finished run was rerun");
+        assertEquals(written, Files.getLastModifiedTime(eval1).toMillis());
+
+        // seed 2 killed after its last checkpoint and before its evaluation: completed, not restarted
+        Files.delete(Path.of(runner.dir(row, 2), "eval.json"));
+        assertTrue(!runner.state().get(1).finished());
+        messages.clear();
+        assertEquals(1, runner.run(listener, new Trainer.Listener() { }));
+        assertTrue(messages.stream().anyMatch(m -> m.contains("source-only seed 2: resuming")), messages.toString());
+        assertTrue(runner.state().get(1).finished());
+        assertEquals(2, Files.readAllLines(Path.of(runner.dir(row, 2), "metrics.jsonl")).size());
+    }
+}
