@@ -6,10 +6,14 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import dev.cluda.io.FileStore;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -49,6 +53,33 @@ public final class ConfigLoader {
             }
         }
         return merge(experiment, file == null ? "the configuration" : "config file " + file, overrides);
+    }
+
+    /**
+     * Loads the configuration at {@code location}, a local path or any URI {@code store} reads
+     * ({@code s3a://bucket/exp.conf}); its relative includes are read beside it through the store.
+     * Null {@code location}: the defaults with {@code overrides}.
+     */
+    public static Settings load(FileStore store, String location, List<String> overrides) throws IOException {
+        if (location == null) {
+            return load((File) null, overrides);
+        }
+        Optional<java.nio.file.Path> local = store.localPath(location);
+        if (local.isPresent()) {
+            return load(local.get().toFile(), overrides);
+        }
+        if (!store.exists(location)) {
+            throw new ConfigError("config file " + location + " does not exist");
+        }
+        Config experiment;
+        try {
+            experiment = StoreIncluder.parse(store, location);
+        } catch (ConfigException e) {
+            throw new ConfigError("config file " + location + " cannot be parsed: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // an include that exists but cannot be read: retryable I/O
+        }
+        return merge(experiment, "config file " + location, overrides);
     }
 
     /**

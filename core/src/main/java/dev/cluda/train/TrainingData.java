@@ -40,10 +40,13 @@ public final class TrainingData {
     private final SampleLoader sourceLoader;
     private final SampleLoader targetLoader;
     private final List<SampleRef> pseudoLabelSamples;
+    private final FileStore store;
 
     private TrainingData(UdaDataSampler sampler, SampleLoader sourceLoader, SampleLoader targetLoader,
-                         SampleLoader evalLoader, List<SampleRef> evalSamples, List<SampleRef> pseudoLabelSamples) {
+                         SampleLoader evalLoader, List<SampleRef> evalSamples, List<SampleRef> pseudoLabelSamples,
+                         FileStore store) {
         this.sampler = sampler;
+        this.store = store;
         this.pseudoLabelSamples = pseudoLabelSamples;
         this.sourceLoader = sourceLoader;
         this.targetLoader = targetLoader;
@@ -122,7 +125,7 @@ public final class TrainingData {
                 new UdaDataSampler.Pool(targetLoader, targetRefs, targetTransform), rcs, cropRule, precomputed, shard,
                 fullImageMargins);
         return new TrainingData(sampler, sourceLoader, targetLoader, evalLoader, evalRefs,
-                pseudoLabelSamples(config, store, target, log));
+                pseudoLabelSamples(config, store, target, log), store);
     }
 
     public UdaDataSampler sampler() {
@@ -140,6 +143,11 @@ public final class TrainingData {
      */
     public List<SampleRef> pseudoLabelSamples() {
         return pseudoLabelSamples;
+    }
+
+    /** The store the data is read from; also where {@code model.pretrained} is read. */
+    public FileStore store() {
+        return store;
     }
 
     /** Reads target-train images with the bad-sample policy. */

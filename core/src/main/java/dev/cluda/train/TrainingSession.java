@@ -16,6 +16,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.TrainConfig;
+import dev.cluda.io.LocalCopy;
 import dev.cluda.model.ModelParameters;
 import dev.cluda.model.PretrainedWeights;
 import dev.cluda.model.SegmentationModel;
@@ -24,7 +25,6 @@ import dev.cluda.transform.TransformedSample;
 import dev.cluda.uda.CludaStep;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +83,11 @@ public final class TrainingSession implements AutoCloseable {
         this.streams = new RandomStreams(train.seed(), parallel.rank());
         student = SegmentationModel.createInitialized(config.model().spec(), train.seed(), root);
         if (config.model().hasPretrained()) {
-            int n = PretrainedWeights.importEncoder(student, Path.of(config.model().pretrained()));
+            int n;
+            // any URI the data's store reads (s3a://, hdfs://); a remote file is copied locally for random access
+            try (LocalCopy weights = LocalCopy.of(data.store(), config.model().pretrained())) {
+                n = PretrainedWeights.importEncoder(student, weights.path());
+            }
             log.accept("model: imported " + n + " encoder tensors from " + config.model().pretrained());
         }
         if (config.model().hasInit()) {

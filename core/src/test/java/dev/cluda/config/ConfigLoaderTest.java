@@ -139,4 +139,28 @@ class ConfigLoaderTest {
         ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.parse("train.itres = 3", "the driver"));
         assertTrue(e.getMessage().contains("the driver"), e.getMessage());
     }
+
+    @Test
+    void load_fromARemoteStore_readsTheFileAndItsIncludeThroughTheStore() throws IOException {
+        Files.writeString(dir.resolve("base.conf"), "train.iters = 7\nmodel.encoder = mit_b1\n");
+        Files.writeString(dir.resolve("exp.conf"), "include \"base.conf\"\nmodel.encoder = mit_b2\n");
+        dev.cluda.io.RemoteLikeStore store = new dev.cluda.io.RemoteLikeStore();
+        Settings s = ConfigLoader.load(store, dir.resolve("exp.conf").toString(), List.of("train.lr=1e-3"));
+        assertEquals(7, s.config().getInt("train.iters"));
+        assertEquals("mit_b2", s.config().getString("model.encoder"));
+        assertEquals(1e-3, s.config().getDouble("train.lr"), 0);
+        assertEquals(List.of(dir.resolve("exp.conf").toString(), dir.resolve("base.conf").toString()), store.opened());
+    }
+
+    @Test
+    void load_fromARemoteStore_missingIncludeOrFileIsAnErrorNamingIt() throws IOException {
+        Files.writeString(dir.resolve("typo.conf"), "include \"bsae.conf\"\n");
+        dev.cluda.io.RemoteLikeStore store = new dev.cluda.io.RemoteLikeStore();
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> ConfigLoader.load(store, dir.resolve("typo.conf").toString(), List.of()));
+        assertTrue(e.getMessage().contains("bsae.conf"), e.getMessage());
+        ConfigError missing = assertThrows(ConfigError.class,
+                () -> ConfigLoader.load(store, dir.resolve("nope.conf").toString(), List.of()));
+        assertTrue(missing.getMessage().contains("nope.conf"), missing.getMessage());
+    }
 }

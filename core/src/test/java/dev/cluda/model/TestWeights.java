@@ -16,10 +16,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Test helper: SegFormer-keyed tensors with formula values, written as safetensors or npz. */
-final class TestWeights {
+public final class TestWeights {
 
     /** A tensor to write: values, shape and the stored dtype (F32, F16, BF16). */
-    record Tensor(float[] values, long[] shape, String dtype) {}
+    public record Tensor(float[] values, long[] shape, String dtype) {}
 
     private TestWeights() {}
 
@@ -28,7 +28,7 @@ final class TestWeights {
      * {@code ((i·31 + k·17) mod 97 − 48)/256} (k = key index; LayerNorm weights get 1 + that), exact in
      * F16 and BF16.
      */
-    static LinkedHashMap<String, Tensor> encoderTensors(MixTransformer encoder) {
+    public static LinkedHashMap<String, Tensor> encoderTensors(MixTransformer encoder) {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         int k = 0;
         for (Map.Entry<String, String> e : MitKeyMap.officialToDjl(encoder.getVariant()).entrySet()) {
@@ -49,7 +49,7 @@ final class TestWeights {
         return v;
     }
 
-    static void writeSafetensors(Path file, Map<String, Tensor> tensors) throws IOException {
+    public static void writeSafetensors(Path file, Map<String, Tensor> tensors) throws IOException {
         StringBuilder json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {

@@ -87,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FileStore store = HadoopFileStore.fromEnvironment();
+        FileStore store = HadoopFileStore.forDriver();
         String target = store.resolve(out, EvalJson.FILE_NAME);
         if (store.exists(target) && !overwrite) {
             throw new UserInputException(target + " already exists; pass --overwrite to replace it or choose another --out");

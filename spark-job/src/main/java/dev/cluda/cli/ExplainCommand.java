@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.ConfigLoader;
 import dev.cluda.config.Settings;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +33,7 @@ final class ExplainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Settings settings = configOptions.load();
         CludaConfig.from(settings); // types and ranges checked as a run would: a bad value is exit 2 here too
         Config defaults = ConfigLoader.defaults();

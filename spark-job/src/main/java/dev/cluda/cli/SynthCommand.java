@@ -42,7 +42,7 @@ final class SynthCommand implements Callable<Integer> {
         CludaConfig config = CludaConfig.from(configOptions.load());
         SynthSpec synth = config.synth();
         String dir = out != null ? out : config.data().source().root();
-        FileStore store = HadoopFileStore.fromEnvironment();
+        FileStore store = HadoopFileStore.forDriver();
         PrintWriter console = spec.commandLine().getOut();
         if (SyntheticBenchmarkWriter.matches(synth, store, dir)) {
             console.println("synth: " + dir + " already holds this benchmark (" + SyntheticBenchmarkWriter.MANIFEST

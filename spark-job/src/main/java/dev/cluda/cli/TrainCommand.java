@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CludaConfig config = CludaConfig.from(configOptions.load());
-        FileStore store = HadoopFileStore.fromEnvironment();
+        FileStore store = HadoopFileStore.forDriver();
         PrintWriter console = spec.commandLine().getOut();
         OutputDirectory.requireDirectoryOrAbsent(store, out);
         if (!existing.resume && !existing.overwrite) {

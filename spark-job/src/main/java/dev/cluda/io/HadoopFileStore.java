@@ -27,6 +27,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * {@link FileStore} over any Hadoop FileSystem: {@code file:}, {@code hdfs:}, {@code s3a:}.
@@ -79,6 +82,36 @@ public final class HadoopFileStore implements FileStore {
      */
     public static HadoopFileStore fromEnvironment() {
         return new HadoopFileStore(S3Settings.fromEnvironment().applyTo(new Configuration()));
+    }
+
+    /**
+     * The store of this application's driver: the Hadoop configuration of the running Spark
+     * session, or, before one runs, the one Spark will give it (its own construction from
+     * {@code spark.hadoop.*} settings, e.g. {@code spark-submit --conf spark.hadoop.fs.s3a.*}),
+     * plus the S3 settings of the environment as {@code SparkSessions} applies them. Paths the
+     * driver checks are then read with the credentials the executors use.
+     *
+     * @throws IllegalArgumentException if the S3 variables are malformed or incomplete
+     */
+    public static HadoopFileStore forDriver() {
+        Configuration conf = runningSession()
+                .map(s -> new Configuration(s.sparkContext().hadoopConfiguration()))
+                .orElseGet(() -> SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+        return new HadoopFileStore(S3Settings.fromEnvironment().applyTo(conf));
+    }
+
+    /** The Hadoop configuration paths are opened with. */
+    Configuration configuration() {
+        return conf;
+    }
+
+    private static Optional<SparkSession> runningSession() {
+        for (scala.Option<SparkSession> s : List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+            if (s.isDefined() && !s.get().sparkContext().isStopped()) {
+                return Optional.of(s.get());
+            }
+        }
+        return Optional.empty();
     }
 
     private FileSystem fs(Path path) throws IOException {

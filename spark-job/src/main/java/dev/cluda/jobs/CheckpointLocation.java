@@ -89,9 +89,9 @@ public record CheckpointLocation(String checkpoint, String runDir, long iteratio
      * @throws IllegalArgumentException if {@code config} is null and there is no run directory
      * @throws FileNotFoundException if {@code config} is null and the run directory has no config.conf
      */
-    public Settings loadConfig(FileStore store, File config, List<String> overrides) throws IOException {
+    public Settings loadConfig(FileStore store, String config, List<String> overrides) throws IOException {
         if (config != null) {
-            return ConfigLoader.load(config, overrides);
+            return ConfigLoader.load(store, config, overrides);
         }
         if (runDir == null) {
             throw new UserInputException("checkpoint " + checkpoint + " is not inside a run directory's "

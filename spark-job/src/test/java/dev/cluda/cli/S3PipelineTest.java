@@ -291,8 +291,24 @@ class S3PipelineTest {
 
     @Test
     @Order(8)
+    void explain_configOnS3_readsItAndTheIncludeBesideIt() throws IOException {
+        String conf = "s3a://" + BUCKET + "/conf";
+        store.writeAtomically(conf + "/base.conf", "train.iters = 7\n".getBytes(StandardCharsets.UTF_8));
+        store.writeAtomically(conf + "/exp.conf",
+                "include \"base.conf\"\nmodel.encoder = mit_b1\n".getBytes(StandardCharsets.UTF_8));
+        store.writeAtomically(conf + "/typo.conf", "include \"bsae.conf\"\n".getBytes(StandardCharsets.UTF_8));
+        CliRunner.Result r = cli(List.of("explain", "--config", conf + "/exp.conf"));
+        assertOk(r);
+        assertTrue(r.out().contains("train.iters = 7") && r.out().contains("model.encoder = \"mit_b1\""), r.out());
+        CliRunner.Result typo = cli(List.of("explain", "--config", conf + "/typo.conf"));
+        assertEquals(2, typo.exitCode(), typo.out() + typo.err());
+        assertTrue(typo.err().contains("bsae.conf"), typo.err());
+    }
+
+    @Test
+    @Order(9)
     void credentials_neverInOutputLogsOrStoredConfig() throws IOException {
-        assertEquals(9, RESULTS.size(), "every command of the pipeline ran");
+        assertEquals(11, RESULTS.size(), "every command of the pipeline ran");
         String logs = capture.text();
         assertTrue(capture.events() > 100, "S3A debug and Spark info logging was captured: " + capture.events());
         assertTrue(logs.contains(BUCKET), "the capture saw the S3 traffic");
