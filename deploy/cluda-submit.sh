@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # spark-submit wrapper for a cluster: ships the shaded cluda jar and sets what every cluda JVM
-# needs (Java 17 module opens, DJL offline, one GPU per executor and per task).
+# needs (Java 17 module opens, DJL offline, one GPU per executor and per task, the log4j
+# configuration with dated lines on the driver and, shipped with --files, on every executor).
 #
 #   deploy/cluda-submit.sh [spark-submit options] -- <cluda command and options>
 #   deploy/cluda-submit.sh --master yarn --conf spark.executor.memory=24g -- \
@@ -55,11 +56,14 @@ if [[ -z "$master" ]]; then master="local[*]"; master_opt=(--master "$master"); 
 opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1"
 gpus="${CLUDA_GPUS_PER_EXECUTOR:-1}"
 discovery="$here/deploy/getGpusResources.sh"
+log4j="$here/conf/log4j2.properties"
+# --files lands in each executor's working directory, where the executors' option below finds it
+files="$log4j"
 yarn_conf=()
 if [[ "$master" == yarn* ]]; then
   # YARN containers do not see this machine's files: ship the script into each container's working
   # directory and name it from there (with ./ because Spark runs it without a PATH lookup).
-  yarn_conf=(--files "$discovery")
+  files="$files,$discovery"
   discovery="./$(basename "$discovery")"
   if [[ -n "${PYTORCH_LIBRARY_PATH:-}" ]]; then
     yarn_conf+=(--conf "spark.executorEnv.PYTORCH_LIBRARY_PATH=$PYTORCH_LIBRARY_PATH")
@@ -82,8 +86,9 @@ exec "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 (Scala 2.12) distribution}/bin
   ${master_opt[@]+"${master_opt[@]}"} \
   --class dev.cluda.cli.Cluda \
   --num-executors "${CLUDA_EXECUTORS:-2}" \
-  --conf spark.driver.extraJavaOptions="$opens" \
-  --conf spark.executor.extraJavaOptions="$opens" \
+  --files "$files" \
+  --conf spark.driver.extraJavaOptions="$opens -Dlog4j2.configurationFile=$log4j" \
+  --conf spark.executor.extraJavaOptions="$opens -Dlog4j2.configurationFile=log4j2.properties" \
   --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE \
   --conf spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures=3 \
   ${yarn_conf[@]+"${yarn_conf[@]}"} \

@@ -14,8 +14,8 @@ set -euo pipefail
   --conf spark.executor.resource.gpu.discoveryScript=/opt/cluda/getGpusResources.sh \
   --conf spark.task.resource.gpu.amount=1 \
   --conf spark.executor.memory=24g --conf spark.executor.cores=8 \
-  --conf spark.driver.extraJavaOptions="-Dai.djl.offline=true" \
-  --conf spark.executor.extraJavaOptions="-Dai.djl.offline=true" \
+  --conf spark.driver.extraJavaOptions="-Dai.djl.offline=true -Dlog4j2.configurationFile=/opt/cluda/conf/log4j2.properties" \
+  --conf spark.executor.extraJavaOptions="-Dai.djl.offline=true -Dlog4j2.configurationFile=/opt/cluda/conf/log4j2.properties" \
   --conf spark.hadoop.fs.s3a.aws.credentials.provider=com.amazonaws.auth.WebIdentityTokenCredentialsProvider \
   local:///opt/cluda/cluda.jar \
   train --config /opt/cluda/conf/gta2cs.conf --set distributed.ranks="${RANKS:-4}" --out "$RUN"

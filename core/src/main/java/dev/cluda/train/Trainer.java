@@ -11,13 +11,14 @@ import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Trains one rank of a run and writes the run directory of ARCHITECTURE.md ({@code config.conf},
- * {@code metrics.jsonl}, {@code eval.json}, {@code checkpoints/}, {@code report.html}); a run in
+ * {@code metrics.jsonl}, {@code eval.json}, {@code checkpoints/}, {@code report.html}, {@code train.log}); a run in
  * this process is the one rank of {@link Rank#alone()}. The loop runs the iterations and hands
  * each to the {@link TrainingHook}s, which own the periodic work. Random streams come from (seed,
  * rank, iteration), so a resumed run continues from the latest complete checkpoint and ends
@@ -83,6 +84,9 @@ public final class Trainer {
      */
     public Outcome run(TrainingData data, Rank rank, boolean resume) throws IOException {
         TrainConfig train = config.train();
+        // rank 0 keeps train.log (dated messages, progress, evaluations, the build) across resumes
+        Listener listener = rank.writes()
+                ? TrainLogListener.open(this.listener, store, runDir, train, Clock.systemUTC()) : this.listener;
         CheckpointStore checkpoints = new CheckpointStore(store, runDir, train.keepCheckpoints());
         try (NDManager root = rank.device() == null ? NDManager.newBaseManager() : NDManager.newBaseManager(rank.device());
              TrainingSession session = TrainingSession.open(config, data, root, rank.parallel(), listener::message)) {

@@ -139,6 +139,32 @@ class TrainerTest {
         assertEquals(2, new CheckpointStore(store, runA, 2).list().size());
     }
 
+    @Test
+    void run_writesTrainLog_keptAcrossTheResumeWithTheBuildOfEachSession() throws IOException {
+        List<String> a = Files.readAllLines(Path.of(runA, "train.log"));
+        assertTrue(a.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ session: cluda .* \\(commit .*"), a.get(0));
+        assertTrue(a.stream().anyMatch(l -> l.contains("train: iteration 2/6, ce_source ") && l.contains("s/iter, ETA")),
+                a.toString());
+        assertTrue(a.stream().anyMatch(l -> l.endsWith("train: iteration 6/6") || l.contains("train: iteration 6/6,")),
+                a.toString());
+        assertTrue(a.stream().anyMatch(l -> l.contains("eval: iteration 6/6, target mIoU ")), a.toString());
+        List<String> b = Files.readAllLines(Path.of(runB, "train.log"));
+        assertEquals(2, b.stream().filter(l -> l.contains(" session: cluda ")).count(), b.toString());
+        // the crashed session's progress is still there, before the resume's
+        int before = indexOf(b, "train: iteration 4/6,");
+        int resumed = indexOf(b, "resume: continuing at iteration 3");
+        assertTrue(before >= 0 && resumed > before, b.toString());
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static void assertSameArrays(String part, NDList a, NDList b) {
         assertNotNull(a, "run A has no " + part);
         assertNotNull(b, "run B has no " + part);

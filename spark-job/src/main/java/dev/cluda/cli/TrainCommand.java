@@ -8,6 +8,7 @@ import dev.cluda.io.HadoopFileStore;
 import dev.cluda.io.OutputDirectory;
 import dev.cluda.io.RunDirectoryLock;
 import dev.cluda.io.TempFiles;
+import dev.cluda.rundir.TrainLog;
 import dev.cluda.jobs.DistributedTrainJob;
 import dev.cluda.jobs.RankSummary;
 import dev.cluda.jobs.SparkSessions;
@@ -128,7 +129,9 @@ final class TrainCommand implements Callable<Integer> {
             if (config.data().checkAtStart()) {
                 TrainingDataCheck.run(lease.session(), config, store, line -> message(console, line));
             }
-            result = DistributedTrainJob.run(lease.session(), config, out, resume);
+            try (RunLogTail tail = RunLogTail.start(store, store.resolve(out, TrainLog.FILE), console, 2000)) {
+                result = DistributedTrainJob.run(lease.session(), config, out, resume);
+            }
         }
         for (RankSummary r : result.ranks()) {
             console.printf(Locale.ROOT, "rank %d: %s on %s, started at iteration %d, replicas checked identical %d"

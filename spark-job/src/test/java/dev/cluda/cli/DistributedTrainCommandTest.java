@@ -59,6 +59,12 @@ class DistributedTrainCommandTest {
         assertTrue(r.out().contains("replicas checked identical 2 times"), r.out());
         assertTrue(r.out().contains("train: 4 iterations on 2 ranks in") && r.out().contains("1 stage attempt,"),
                 r.out());
+        // rank 0's train.log reaches the driver's output while the barrier stage runs
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("[rank 0] ") && l.contains("train: iteration 2/4, ")),
+                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("[rank 0] ") && l.contains("eval: iteration 4/4")),
+                r.out());
+        assertTrue(Files.readString(out.resolve("train.log")).contains(" session: cluda "));
         JsonNode eval = JSON.readTree(out.resolve("eval.json").toFile());
         assertEquals(4, eval.get("iter").asInt());
         assertEquals(2, eval.get("num_images").asInt());

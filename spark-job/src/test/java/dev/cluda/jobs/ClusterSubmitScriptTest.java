@@ -118,7 +118,12 @@ class ClusterSubmitScriptTest {
         assertEquals(0, r.exit(), r.err());
         List<String> args = lines(r);
         String script = checkout.resolve("deploy/getGpusResources.sh").toString();
-        assertEquals(script, args.get(args.indexOf("--files") + 1), args.toString());
+        String log4j = checkout.resolve("conf/log4j2.properties").toString();
+        assertEquals(log4j + "," + script, args.get(args.indexOf("--files") + 1), args.toString());
+        assertTrue(args.stream().anyMatch(a -> a.startsWith("spark.executor.extraJavaOptions=")
+                && a.endsWith(" -Dlog4j2.configurationFile=log4j2.properties")), args.toString());
+        assertTrue(args.stream().anyMatch(a -> a.startsWith("spark.driver.extraJavaOptions=")
+                && a.endsWith(" -Dlog4j2.configurationFile=" + log4j)), args.toString());
         assertTrue(args.contains("spark.executor.resource.gpu.discoveryScript=./getGpusResources.sh"), args.toString());
         assertTrue(args.contains("spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/libtorch/lib"), args.toString());
         assertTrue(args.contains("spark.executorEnv.DJL_CACHE_DIR=/tmp/djl"), args.toString());
@@ -130,7 +135,9 @@ class ClusterSubmitScriptTest {
         DeployScripts.Result r = submit(Map.of("PYTORCH_LIBRARY_PATH", "/opt/libtorch/lib"), "--", "train");
         assertEquals(0, r.exit(), r.err());
         List<String> args = lines(r);
-        assertFalse(args.contains("--files"), args.toString());
+        // only the log4j configuration is shipped: the executors here see this machine's files
+        assertEquals(checkout.resolve("conf/log4j2.properties").toString(), args.get(args.indexOf("--files") + 1),
+                args.toString());
         assertTrue(args.contains("spark.executor.resource.gpu.discoveryScript="
                 + checkout.resolve("deploy/getGpusResources.sh")), args.toString());
         assertFalse(args.stream().anyMatch(a -> a.startsWith("spark.executorEnv.PYTORCH_LIBRARY_PATH")), args.toString());
