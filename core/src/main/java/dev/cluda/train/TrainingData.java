@@ -80,6 +80,10 @@ public final class TrainingData {
         SyntheticDatasets.ensure(config, config.data().target(), store, data);
         ResolvedDataset source = config.data().source().resolve(true);
         ResolvedDataset target = config.data().target().resolve(false);
+        if (!config.data().evalRoot().isBlank()) {
+            SyntheticDatasets.ensure(config, config.data().evalDataset(), store, data);
+        }
+        ResolvedDataset evalData = config.data().evalDataset().resolve(false);
         TrainConfig train = config.train();
         UdaConfig uda = config.uda();
 
@@ -93,7 +97,7 @@ public final class TrainingData {
                 : List.of();
         SampleLoader evalLoader = new SampleLoader(target.kind().reader(), store, config.data().onBadSample(),
                 "target " + config.data().evalSplit());
-        List<SampleRef> evalRefs = evalLoader.index(target.root(), config.data().evalSplit());
+        List<SampleRef> evalRefs = evalLoader.index(evalData.root(), config.data().evalSplit());
         log.accept(String.format("data: %d source (%s, %s), %d target train, %d target %s images",
                 sourceRefs.size(), source.kind().configName(), source.root(), targetRefs.size(), evalRefs.size(),
                 config.data().evalSplit()));

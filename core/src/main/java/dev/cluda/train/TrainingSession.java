@@ -3,7 +3,7 @@ package dev.cluda.train;
 import dev.cluda.error.UserInputException;
 import dev.cluda.ndarray.GradMode;
 import dev.cluda.ndarray.Gradients;
-import dev.cluda.io.LocalFileStore;
+import dev.cluda.io.FileStore;
 import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.parallel.GradientScope;
 import dev.cluda.parallel.DataParallel;
@@ -92,7 +92,7 @@ public final class TrainingSession implements AutoCloseable {
         }
         if (config.model().hasInit()) {
             // before the copies, so the EMA teacher and the FD reference start from the same weights (§2.1, §4)
-            initialiseFrom(config.model().init(), config.model().initIsCheckpointFile(), student, root, log);
+            initialiseFrom(data.store(), config.model().init(), config.model().initIsCheckpointFile(), student, root, log);
         }
         teacher = config.uda().enabled() ? frozenCopy(student, root) : null;
         imagenet = config.uda().fdEnabled() ? frozenCopy(student, root) : null;
@@ -341,9 +341,9 @@ public final class TrainingSession implements AutoCloseable {
      *
      * @throws UserInputException naming the file if it holds no student or one of another architecture
      */
-    private static void initialiseFrom(String init, boolean checkpointFile, SegmentationModel student, NDManager root, Consumer<String> log)
+    private static void initialiseFrom(FileStore store, String init, boolean checkpointFile, SegmentationModel student,
+                                       NDManager root, Consumer<String> log)
             throws IOException {
-        LocalFileStore store = new LocalFileStore();
         try (NDManager sub = root.newSubManager()) {
             CheckpointStore.Checkpoint c;
             String source;

@@ -27,6 +27,15 @@ class CludaConfigTest {
     }
 
     @Test
+    void evalDataset_isTheTargetUnlessEvalRootIsSet() {
+        DatasetConfig same = defaults("data.target.type=cityscapes", "data.target.root=s3a://b/cs").data().evalDataset();
+        assertEquals(new DatasetConfig("cityscapes", "s3a://b/cs", "val"), same);
+        DatasetConfig fixed = defaults("data.target.type=cityscapes", "data.target.root=s3a://b/camera/2026-12-01",
+                "data.target.evalRoot=s3a://b/cs", "data.target.evalSplit=test").data().evalDataset();
+        assertEquals(new DatasetConfig("cityscapes", "s3a://b/cs", "test"), fixed);
+    }
+
+    @Test
     void from_defaults_everySectionHasThePaperValues() {
         CludaConfig c = defaults();
         assertEquals("synthetic", c.data().source().type());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "CLUDA: unsupervised domain adaptation for semantic segmentation, on Apache Spark.",
         subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, StatsCommand.class,
             PseudoLabelsCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, ExplainCommand.class,
-            StudyCommand.class})
+            StudyCommand.class, RetrainCommand.class})
 public final class Cluda implements Runnable {
 
     @CommandLine.Spec

@@ -132,7 +132,7 @@ final class EvalCommand implements Callable<Integer> {
             kind = DatasetKind.parse(dataset);
             datasetRoot = root;
         } else {
-            DatasetConfig.ResolvedDataset resolved = config.data().target().resolve(false);
+            DatasetConfig.ResolvedDataset resolved = config.data().evalDataset().resolve(false);
             kind = resolved.kind();
             datasetRoot = resolved.root();
         }

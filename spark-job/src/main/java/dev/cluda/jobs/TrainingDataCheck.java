@@ -27,12 +27,15 @@ public final class TrainingDataCheck {
             throws IOException {
         SyntheticDatasets.ensure(config, config.data().source(), store, m -> log.accept("data: " + m));
         SyntheticDatasets.ensure(config, config.data().target(), store, m -> log.accept("data: " + m));
+        if (!config.data().evalRoot().isBlank()) {
+            SyntheticDatasets.ensure(config, config.data().evalDataset(), store, m -> log.accept("data: " + m));
+        }
         check(spark, config, "source", config.data().source(), true, config.data().source().split(), true, log);
         if (config.uda().enabled()) {
             check(spark, config, "target train", config.data().target(), false, config.data().target().split(), false,
                     log);
         }
-        check(spark, config, "target " + config.data().evalSplit(), config.data().target(), false,
+        check(spark, config, "target " + config.data().evalSplit(), config.data().evalDataset(), false,
                 config.data().evalSplit(), true, log);
     }
 
