@@ -9,6 +9,7 @@ import dev.cluda.io.FileStore;
 import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.rundir.MetricsLog;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,7 +36,8 @@ final class RunHooks {
      * The periodic work, in the order it runs after each iteration: the replica check (so a
      * diverged state is never saved), the metrics line, the checkpoint (after the line, so a kill
      * after the checkpoint loses no line; before the evaluation, so a failing evaluation loses no
-     * iteration), the evaluation (its mIoU is added to the line), the report, garbage collection.
+     * iteration), the evaluation (its mIoU is added to the line), the report (after each evaluation
+     * and each checkpoint), garbage collection.
      */
     List<TrainingHook> build(TrainingSession session, TrainingData data, Rank rank, NDManager root,
                                      CheckpointStore checkpoints, EvaluationHook evaluation, long start,
@@ -59,10 +61,29 @@ final class RunHooks {
         }
         hooks.add(evaluation);
         if (rank.writes()) {
-            hooks.add(new ReportHook(session, data, evaluation, root, store, runDir));
+            hooks.add(new ReportHook(session, data, evaluation, root, store, runDir, config, Clock.systemUTC(),
+                    start > 0 ? evaluationToResumeFrom(start) : null));
         }
         hooks.add(new GarbageCollectionHook(GC_INTERVAL));
         return hooks;
+    }
+
+    /**
+     * The evaluation in {@code eval.json} when it belongs to this run up to the restored iteration
+     * {@code start} (a fallback to an older checkpoint can leave a later one there), else null; an
+     * unreadable file only costs the report its table until the next evaluation.
+     */
+    private EvalResult evaluationToResumeFrom(long start) {
+        String path = store.resolve(runDir, EvalJson.FILE_NAME);
+        try {
+            if (store.exists(path)) {
+                EvalResult result = EvalJson.read(store, path);
+                return result.iter() >= 0 && result.iter() <= start ? result : null;
+            }
+        } catch (IOException e) {
+            listener.message("report: not showing " + path + " (" + e.getMessage() + ")");
+        }
+        return null;
     }
 
     /**

@@ -282,6 +282,11 @@ public final class TrainingSession implements AutoCloseable {
         return teacher;
     }
 
+    /** Each loss term's weight in {@code total} ({@link CludaStep#termWeights}), for the report's loss curves. */
+    public Map<String, Double> lossWeights() {
+        return step.termWeights();
+    }
+
     /** The learning rate of the encoder's parameters at iteration {@code t} (the head's is ×{@code headLrMultiplier}). */
     public double encoderLearningRate(long t) {
         return optimizer.learningRate(student.getParameters().get(0).getKey(), t);

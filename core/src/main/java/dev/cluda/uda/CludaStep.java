@@ -18,7 +18,9 @@ import dev.cluda.transform.PhotometricAugmentation;
 import dev.cluda.transform.TransformedSample;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -78,6 +80,36 @@ public final class CludaStep {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The weight with which each loss term this step can report joins {@code total}, in the order
+     * {@link #run} records them: {@code total} is the sum of weight × term over the terms an
+     * iteration reports. {@code fd} has weight 1 because its λ is applied inside the loss
+     * (reference §4); terms off in this step are absent.
+     */
+    public Map<String, Double> termWeights() {
+        Map<String, Double> weights = new LinkedHashMap<>();
+        weights.put("ce_source", 1.0);
+        if (featureDistance != null) {
+            weights.put("fd", 1.0);
+        }
+        if (sourceContrast != null) {
+            weights.put("cl_source", sourceContrast.weight());
+        }
+        if (selfTraining != null) {
+            weights.put("ce_mixed", 1.0);
+            if (mixedContrast != null) {
+                weights.put("cl_mixed", mixedContrast.weight());
+            }
+            if (masked != null) {
+                weights.put("ce_masked", masked.lambda());
+                if (masked.contrastive() && mixedContrast != null) {
+                    weights.put("cl_masked", mixedContrast.weight());
+                }
+            }
+        }
+        return weights;
     }
 
     /**

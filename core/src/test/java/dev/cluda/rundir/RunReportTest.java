@@ -1,18 +1,26 @@
 package dev.cluda.rundir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cluda.data.CityscapesClass;
 import dev.cluda.data.LabelMap;
 import dev.cluda.data.RgbImage;
 import dev.cluda.eval.ConfusionMatrix;
 import dev.cluda.eval.EvalResult;
 import dev.cluda.io.LocalFileStore;
+import dev.cluda.testing.HtmlReferences;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +47,9 @@ class RunReportTest {
         assertTrue(html.contains("alt=\"target mIoU\""), "mIoU chart");
         assertTrue(html.contains("<td style=\"text-align:left\">road</td><td>50.00</td>"), "road IoU 1/2");
         assertTrue(html.contains("frame_1"));
-        // the panel: image, ground truth, prediction, plus the two charts
-        assertEquals(5, html.split("data:image/png;base64,", -1).length - 1);
+        // the panel: image, ground truth, prediction, overlay, errors; the charts: loss lines and stacked,
+        // mIoU, lr, pseudo_conf, sec_per_iter
+        assertEquals(11, html.split("data:image/png;base64,", -1).length - 1);
     }
 
     @Test
@@ -56,10 +65,111 @@ class RunReportTest {
 
     @Test
     void colour_usesThePaletteAndBlackForIgnore() {
-        RgbImage rgb = RunReport.colour(new LabelMap(2, 1, new byte[] {0, (byte) 255}));
+        RgbImage rgb = ReportImages.colour(new LabelMap(2, 1, new byte[] {0, (byte) 255}));
         assertEquals(128, rgb.get(0, 0, 0));
         assertEquals(64, rgb.get(0, 0, 1));
         assertEquals(128, rgb.get(0, 0, 2));
         assertEquals(0, rgb.get(1, 0, 0));
+    }
+
+    private static final Instant WRITTEN = Instant.parse("2026-11-30T12:34:56Z");
+
+    private EvalResult evalAfter(int iter) {
+        LabelMap gt = new LabelMap(2, 1, new byte[] {0, 13});
+        return EvalResult.of(iter, 1, new ConfusionMatrix().accumulate(gt, new LabelMap(2, 1, new byte[] {0, 0})));
+    }
+
+    private String page(RunReport.Builder builder) throws IOException {
+        builder.build().write(store, dir.toString());
+        return Files.readString(dir.resolve("report.html"));
+    }
+
+    private RunReport.Builder report() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("encoder", "mit_b5, single resolution");
+        settings.put("crop", "512 × 512");
+        return RunReport.builder().setHeader(new RunReport.Header("run-7", WRITTEN, settings, "train { iters = 40000 }"));
+    }
+
+    @Test
+    void header_runNameDateSettingsAndTheFoldedConfiguration() throws IOException {
+        String html = page(report());
+        assertTrue(html.contains("<h1>cluda run report: run-7</h1>"), "run name");
+        assertTrue(html.contains("written 2026-11-30 12:34:56 UTC"), "date");
+        assertTrue(html.contains("<th class=\"k\">encoder</th><td class=\"k\">mit_b5, single resolution</td>"));
+        assertTrue(html.contains("<th class=\"k\">crop</th><td class=\"k\">512 × 512</td>"));
+        assertTrue(html.contains("<details><summary>full configuration</summary><pre>train { iters = 40000 }</pre>"));
+        assertTrue(html.contains("no evaluation yet") && html.contains("no samples yet"), "before any evaluation");
+    }
+
+    @Test
+    void legend_everyClassWithItsSwatchThenIgnore() {
+        StringBuilder html = new StringBuilder();
+        RunReport.legend(html);
+        Matcher m = Pattern.compile("<span class=\"sw\" style=\"background:#([0-9a-f]{6})\"></span>([^<]+)</span>")
+                .matcher(html);
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(2));
+            int rgb = Integer.parseInt(m.group(1), 16);
+            if (names.size() <= CityscapesClass.COUNT) {
+                assertEquals(CityscapesClass.ofTrainId(names.size() - 1).rgb(), rgb, m.group(2));
+            } else {
+                assertEquals(0, rgb, "ignore is black");
+            }
+        }
+        assertEquals(20, names.size(), names.toString());
+        assertEquals("road", names.get(0));
+        assertEquals("bicycle", names.get(18));
+        assertEquals("ignore", names.get(19));
+    }
+
+    @Test
+    void classTable_paperColumnsOnlyWhenGiven() throws IOException {
+        EvalResult eval = evalAfter(20);
+        String without = page(report().optEvaluation(eval));
+        assertFalse(without.contains("paper:"), "no paper column for the synthetic benchmark");
+        String with = page(report().optEvaluation(eval)
+                .optPaperRows(PaperResults.forRun("synthia", "cityscapes", true)));
+        assertTrue(with.contains("<th>paper: HRDA</th><th>paper: HRDA + CLUDA</th>"));
+        assertTrue(with.contains("<td style=\"text-align:left\">road</td><td>50.00</td><td>85.20</td><td>87.70</td>"));
+        assertTrue(with.contains("<td style=\"text-align:left\">terrain</td><td>n/a</td><td>n/a</td><td>n/a</td>"));
+        assertTrue(with.contains("<th class=\"k\">mIoU16 (16 classes)</th>"), "synthia compares over 16 classes");
+        assertTrue(with.contains("<th>65.80</th><th>66.80</th>"));
+        assertTrue(with.contains(PaperResults.SOURCE));
+    }
+
+    @Test
+    void write_curvesStopAtTheIterationsDone() throws IOException {
+        MetricsLog log = MetricsLog.create(store, dir.resolve("metrics.jsonl").toString());
+        log.log(9, 1e-4, Map.of("total", 2.0), 0.5, 0.6, Map.of());
+        // logged by a run killed after its checkpoint at 10, which a resumed run has not reached again
+        log.log(19, 1e-4, Map.of("total", 1.0), 0.5, 0.6, Map.of("mIoU", 40.0));
+        log.flush();
+        assertTrue(page(report()).contains("alt=\"target mIoU\""));
+        String cut = page(report().optIterationsDone(10));
+        assertFalse(cut.contains("alt=\"target mIoU\""), "the mIoU of iteration 20 is not shown at 10");
+        assertTrue(cut.contains("alt=\"loss terms\""));
+    }
+
+    @Test
+    void write_selfContained() throws IOException {
+        MetricsLog log = MetricsLog.create(store, dir.resolve("metrics.jsonl").toString());
+        log.log(9, 1e-4, Map.of("ce_source", 2.0, "total", 2.0), 0.5, 0.6, Map.of("mIoU", 30.0));
+        log.flush();
+        LabelMap gt = new LabelMap(2, 1, new byte[] {0, 13});
+        String html = page(report().optEvaluation(evalAfter(10))
+                .optPanels(List.of(new RunReport.Panel("a<b", RgbImage.blank(2, 1), gt, gt)), 10)
+                .optPaperRows(PaperResults.forRun("gta5", "cityscapes", false)));
+        assertEquals(List.of(), HtmlReferences.external(html));
+        assertTrue(html.contains("<p>a&lt;b</p>"), "ids escaped");
+        assertTrue(html.contains("Predictions of the student after 10 iterations"));
+    }
+
+    @Test
+    void runName_lastElementOfAPathOrUri() {
+        assertEquals("run-7", RunReport.runName("/data/runs/run-7"));
+        assertEquals("run-7", RunReport.runName("s3a://bucket/runs/run-7/"));
+        assertEquals("run-7", RunReport.runName("run-7"));
     }
 }

@@ -79,6 +79,9 @@ class CludaStepTest {
         double expected = l.get("ce_source") + l.get("fd") + SOURCE_CL_WEIGHT * l.get("cl_source")
                 + l.get("ce_mixed") + MIXED_CL_WEIGHT * l.get("cl_mixed");
         assertEquals(expected, l.get("total"), 1e-12);
+        assertEquals(Map.of("ce_source", 1.0, "fd", 1.0, "cl_source", SOURCE_CL_WEIGHT, "ce_mixed", 1.0,
+                "cl_mixed", MIXED_CL_WEIGHT), step.termWeights());
+        assertEquals(l.get("total"), weightedSum(step, l), 1e-12);
         assertTrue(l.get("ce_source") > 1.0, "19-way CE of a random net is near ln 19: " + l.get("ce_source"));
         assertTrue(r.pseudoConfidence() > 0 && r.pseudoConfidence() <= 1, "pseudo conf " + r.pseudoConfidence());
         assertTrue(r.pseudoWeight() >= 0 && r.pseudoWeight() <= 1, "pseudo weight " + r.pseudoWeight());
@@ -252,6 +255,8 @@ class CludaStepTest {
         assertEquals(expected, r.losses().get("ce_masked"), 1e-5);
         Map<String, Double> l = r.losses();
         assertEquals(l.get("ce_source") + l.get("ce_mixed") + 0.5 * l.get("ce_masked"), l.get("total"), 1e-12);
+        assertEquals(0.5, step.termWeights().get("ce_masked"));
+        assertEquals(l.get("total"), weightedSum(step, l), 1e-12);
     }
 
     @Test
@@ -259,9 +264,12 @@ class CludaStepTest {
         CludaStep.Builder b = builder(true, false, true, true, 0, PixelContrastiveLoss.builder().build())
                 .optMaskedConsistency(new dev.cluda.transform.BlockMask(8, 0.7), 1.0, true);
         Map<String, Double> first;
+        CludaStep step = b.build();
         try (NDManager sub = root.newSubManager()) {
-            first = b.build().run(sub, batch(1, true), batch(2, false), 0, randomness(0)).losses();
+            first = step.run(sub, batch(1, true), batch(2, false), 0, randomness(0)).losses();
         }
+        assertEquals(MIXED_CL_WEIGHT, step.termWeights().get("cl_masked"));
+        assertEquals(first.get("total"), weightedSum(step, first), 1e-12);
         tearDown();
         setUp();
         Map<String, Double> second;
@@ -321,6 +329,17 @@ class CludaStepTest {
         }
         assertEquals(modelCounts[1], modelCounts[4], counts);
         assertEquals(allCounts[1], allCounts[4], counts);
+    }
+
+    /** The total rebuilt from the reported terms and {@link CludaStep#termWeights}, as the run report plots it. */
+    private static double weightedSum(CludaStep step, Map<String, Double> losses) {
+        double sum = 0;
+        for (Map.Entry<String, Double> e : losses.entrySet()) {
+            if (!e.getKey().equals("total")) {
+                sum += step.termWeights().get(e.getKey()) * e.getValue();
+            }
+        }
+        return sum;
     }
 
     private CludaStep step(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
