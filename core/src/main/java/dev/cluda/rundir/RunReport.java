@@ -7,6 +7,7 @@ import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
 import dev.cluda.data.RgbImage;
 import dev.cluda.eval.EvalResult;
+import dev.cluda.eval.PredictionOverlay;
 import dev.cluda.io.FileStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -117,15 +118,7 @@ public final class RunReport {
 
     /** Train ids in the Cityscapes palette; ignore (255) black. */
     static RgbImage colour(LabelMap labels) {
-        RgbImage out = RgbImage.blank(labels.width(), labels.height());
-        for (int y = 0; y < labels.height(); y++) {
-            for (int x = 0; x < labels.width(); x++) {
-                int id = labels.get(x, y);
-                int rgb = id < CityscapesClass.COUNT ? CityscapesClass.ofTrainId(id).rgb() : 0;
-                out.set(x, y, (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF);
-            }
-        }
-        return out;
+        return PredictionOverlay.colour(labels);
     }
 
     private static String img(RgbImage image) throws IOException {
