@@ -14,6 +14,7 @@ import dev.cluda.jobs.SparkSessions;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -96,10 +97,18 @@ final class PredictCommand implements Callable<Integer> {
         if (!store.exists(images)) {
             throw new FileNotFoundException("--input " + images + " does not exist");
         }
-        String dir = outDir.endsWith("/") ? outDir : outDir + "/";
-        if (images.equals(outDir) || images.startsWith(dir)) {
+        String in = comparable(images);
+        String dir = comparable(outDir);
+        if (in.equals(dir) || in.startsWith(dir.endsWith("/") ? dir : dir + "/")) {
             throw new UserInputException("--input " + images + " is inside --out " + outDir
                     + "; write the predictions to another folder");
         }
+    }
+
+    /** {@code path} as scheme, authority and path, a plain local path as a {@code file:} URI's. */
+    private static String comparable(String path) {
+        URI uri = new org.apache.hadoop.fs.Path(path).toUri();
+        String scheme = uri.getScheme() == null ? "file" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return scheme + "://" + (uri.getAuthority() == null ? "" : uri.getAuthority()) + uri.getPath();
     }
 }

@@ -200,14 +200,15 @@ class PredictCommandTest {
     }
 
     @Test
-    void folderOfPngAndJpeg_predictsBoth_theJpegAsItsDecodedPixels() throws IOException {
+    void folderUriOfPngAndJpeg_predictsBoth_theJpegAsItsDecodedPixels() throws IOException {
         Path mixed = dir.resolve("mixed");
         Files.createDirectories(mixed.resolve("sub"));
         Files.copy(valImages.get(0), mixed.resolve("a.png"));
         Path jpeg = writeJpeg(valImages.get(1), mixed.resolve("sub/b.jpg"));
         Path out = dir.resolve("mixed-out");
-        CliRunner.Result r = CliRunner.run("predict", "--checkpoint", run.toString(), "--input", mixed.toString(),
-                "--out", out.toString());
+        // as a URI, the way a Hadoop file system names it
+        CliRunner.Result r = CliRunner.run("predict", "--checkpoint", run.toString(), "--input",
+                mixed.toUri().toString(), "--out", out.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().startsWith("predict: 2 images"), r.out());
         assertArrayEquals(readLabels(predicted.resolve(name(valImages.get(0)))).ids(),
@@ -323,5 +324,9 @@ class PredictCommandTest {
                 out.resolve(name(valImages.get(0))).toString(), "--out", out.toString(), "--overwrite");
         assertEquals(2, inside.exitCode(), inside.out() + inside.err());
         assertTrue(inside.err().contains("inside --out"), inside.err());
+        CliRunner.Result insideAsUri = CliRunner.run("predict", "--checkpoint", run.toString(), "--input",
+                out.toUri().toString(), "--out", out.toString(), "--overwrite");
+        assertEquals(2, insideAsUri.exitCode(), insideAsUri.out() + insideAsUri.err());
+        assertTrue(Files.isRegularFile(out.resolve(name(valImages.get(0)))), "the input was not deleted");
     }
 }
