@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckpointWeights which = CheckpointWeights.parse(weights);
-        FileStore store = HadoopFileStore.fromEnvironment();
+        FileStore store = HadoopFileStore.forDriver();
         CheckpointLocation location = CheckpointLocation.resolve(store, checkpoint);
         CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
         String images = CheckpointLocation.absolute(input);
