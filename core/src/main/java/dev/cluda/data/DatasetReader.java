@@ -6,14 +6,26 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * A dataset layout on disk (GTA5, SYNTHIA, Cityscapes): how to list its samples and how to
- * decode one into train ids. Decoding works on byte streams so that Spark executors can feed
- * Hadoop FileSystem streams.
+ * A dataset layout on disk (GTA5, SYNTHIA, Cityscapes, or loose image files without labels,
+ * {@link ImageFileReader}): how to list its samples and how to decode one into train ids.
+ * Decoding works on byte streams so that Spark executors can feed Hadoop FileSystem streams.
  */
 public interface DatasetReader {
 
     /** The samples of {@code split} below {@code root}, sorted by id. Layouts without splits ignore it. */
     List<SampleRef> index(FileStore store, String root, String split) throws IOException;
+
+    /**
+     * The images of {@code split} below {@code root}, split into labelled samples and unlabelled
+     * images. By default {@link #index} sorted by whether a sample has a label, with no missing
+     * labels: only layouts that pair image and label files ({@link PairedDatasetReader}) can tell
+     * that a label should have been there.
+     */
+    default DatasetIndex scan(FileStore store, String root, String split) throws IOException {
+        List<SampleRef> all = index(store, root, split);
+        return new DatasetIndex(all.stream().filter(SampleRef::hasLabel).toList(), List.of(),
+                all.stream().filter(ref -> !ref.hasLabel()).toList());
+    }
 
     /**
      * Decodes one sample; {@code label} may be null for an unlabelled sample.

@@ -69,10 +69,12 @@ public abstract class PairedDatasetReader implements DatasetReader {
     }
 
     /**
-     * Lists images and labels of {@code split} below {@code root} and pairs them.
+     * Lists images and labels of {@code split} below {@code root} and pairs them; an image without
+     * its label file is both a missing label and an unlabelled image.
      *
      * @throws IOException if the image directory does not exist or holds no image of the layout
      */
+    @Override
     public DatasetIndex scan(FileStore store, String root, String split) throws IOException {
         String images = imageDir(store, root, split);
         String labels = labelDir(store, root, split);
@@ -122,9 +124,7 @@ public abstract class PairedDatasetReader implements DatasetReader {
      */
     @Override
     public Sample decode(SampleRef ref, InputStream image, InputStream label) throws IOException {
-        InputStream imageIn = PngCodec.markable(image);
-        PngCodec.requireImageFormat(PngCodec.peek(imageIn, PngCodec.HEADER_LENGTH), ref.imagePath());
-        RgbImage rgb = PngCodec.readRgb(imageIn, ref.imagePath());
+        RgbImage rgb = PngCodec.readImage(image, ref.imagePath());
         if (label == null) {
             return new Sample(ref, rgb, null);
         }

@@ -185,6 +185,19 @@ public final class PngCodec {
         return image;
     }
 
+    /**
+     * Reads a dataset or input image: a PNG or a JPEG, told apart by its first bytes (not its
+     * name), as 8-bit RGB ({@link #readRgb}). A JPEG's EXIF orientation is not applied (ImageIO
+     * ignores it): the pixels are used as stored, so a photo a camera stored sideways is predicted sideways.
+     *
+     * @throws BadSampleException naming {@code name} for another format or undecodable data
+     */
+    public static RgbImage readImage(InputStream in, String name) throws IOException {
+        InputStream markable = markable(in);
+        requireImageFormat(peek(markable, HEADER_LENGTH), name);
+        return readRgb(markable, name);
+    }
+
     /** Reads a colour image as 8-bit RGB. Gray images are expanded to three equal channels. */
     public static RgbImage readRgb(InputStream in, String name) throws IOException {
         BufferedImage image = decode(in, name);

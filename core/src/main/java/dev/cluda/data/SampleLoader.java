@@ -16,17 +16,17 @@ import java.util.Optional;
  */
 public final class SampleLoader {
 
-    private final PairedDatasetReader reader;
+    private final DatasetReader reader;
     private final FileStore store;
     private final BadSamplePolicy policy;
     private final BadSampleLog log;
 
-    public SampleLoader(PairedDatasetReader reader, FileStore store, BadSamplePolicy policy) {
+    public SampleLoader(DatasetReader reader, FileStore store, BadSamplePolicy policy) {
         this(reader, store, policy, "");
     }
 
     /** A loader whose {@link #log()} is labelled {@code label} ("source", "target train", "target val"). */
-    public SampleLoader(PairedDatasetReader reader, FileStore store, BadSamplePolicy policy, String label) {
+    public SampleLoader(DatasetReader reader, FileStore store, BadSamplePolicy policy, String label) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.store = Objects.requireNonNull(store, "store");
         this.policy = Objects.requireNonNull(policy, "policy");

@@ -17,9 +17,10 @@ import java.util.Objects;
 /**
  * Scores a folder of predicted train-id PNGs against a labelled dataset split (reference §9).
  *
- * <p>The prediction for a sample is {@code <predictionDir>/<ref.imageFileName()>}: exactly the
- * image's file name (e.g. {@code frankfurt_000000_000294_leftImg8bit.png}), flat in the folder,
- * an 8-bit gray or palette PNG of train ids at the ground-truth size. Values outside 0..18
+ * <p>The prediction for a sample is {@code <predictionDir>/<name>.png} ({@link #predictionFileName}):
+ * for the PNG images of every dataset layout exactly the image's file name (e.g.
+ * {@code frankfurt_000000_000294_leftImg8bit.png}), flat in the folder, an 8-bit gray or palette
+ * PNG of train ids at the ground-truth size; {@code cluda predict} writes these names. Values outside 0..18
  * count as wrong (see {@link ConfusionMatrix}). Ground truth comes from
  * {@link DatasetReader#read}, which also decodes the image; scoring is I/O bound either way.
  *
@@ -71,7 +72,7 @@ public final class PredictionScorer {
         String predictionPath = predictionPath(predictionDir, ref);
         if (!store.exists(predictionPath)) {
             throw new FileNotFoundException("missing prediction " + predictionPath + " for image "
-                    + ref.imagePath() + "; predictions must carry the image's file name");
+                    + ref.imagePath() + "; a prediction is named like its image, as a .png");
         }
         LabelMap prediction;
         try (InputStream in = store.open(predictionPath)) {
@@ -96,8 +97,18 @@ public final class PredictionScorer {
         }
     }
 
-    /** Where the prediction for {@code ref} is expected: the image's file name inside {@code predictionDir}. */
+    /** Where the prediction for {@code ref} is expected: {@link #predictionFileName} inside {@code predictionDir}. */
     public String predictionPath(String predictionDir, SampleRef ref) {
-        return store.resolve(predictionDir, ref.imageFileName());
+        return store.resolve(predictionDir, predictionFileName(ref));
+    }
+
+    /**
+     * The file name of the prediction for {@code ref}: the image's file name with its extension
+     * replaced by {@code .png} (a PNG image's own name; {@code photo.jpg} gives {@code photo.png}).
+     */
+    public static String predictionFileName(SampleRef ref) {
+        String name = ref.imageFileName();
+        int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name) + ".png";
     }
 }

@@ -27,7 +27,8 @@ import java.util.function.Function;
  */
 public final class SegmentationEvaluator {
 
-    private static final int STRIDE = 32;
+    /** The encoder's output stride: the network runs at sizes that are multiples of it. */
+    public static final int STRIDE = 32;
 
     private final int[] size;
     private final MultiResolution multiResolution;

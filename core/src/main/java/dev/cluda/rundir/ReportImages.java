@@ -3,6 +3,7 @@ package dev.cluda.rundir;
 import dev.cluda.data.CityscapesClass;
 import dev.cluda.data.LabelMap;
 import dev.cluda.data.RgbImage;
+import dev.cluda.eval.PredictionOverlay;
 import dev.cluda.transform.Resize;
 
 /**
@@ -79,13 +80,7 @@ final class ReportImages {
 
     /** Train ids in the Cityscapes palette; ignore (255) black. */
     static RgbImage colour(LabelMap labels) {
-        RgbImage out = RgbImage.blank(labels.width(), labels.height());
-        for (int y = 0; y < labels.height(); y++) {
-            for (int x = 0; x < labels.width(); x++) {
-                set(out, x, y, paletteRgb(labels.get(x, y)));
-            }
-        }
-        return out;
+        return PredictionOverlay.colour(labels);
     }
 
     /** The palette colour of a train id as 0xRRGGBB; black for ignore and anything else outside 0..18. */
@@ -95,21 +90,7 @@ final class ReportImages {
 
     /** Half image, half prediction colour per pixel (rounded half up); the image alone where the prediction is not a class. */
     static RgbImage overlay(RgbImage image, LabelMap prediction) {
-        checkSameSize(image, prediction);
-        RgbImage out = RgbImage.blank(image.width(), image.height());
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                int id = prediction.get(x, y);
-                int rgb = paletteRgb(id);
-                int[] c = new int[3];
-                for (int ch = 0; ch < 3; ch++) {
-                    int v = image.get(x, y, ch);
-                    c[ch] = id < CityscapesClass.COUNT ? (v + ((rgb >> (16 - 8 * ch)) & 0xFF) + 1) / 2 : v;
-                }
-                out.set(x, y, c[0], c[1], c[2]);
-            }
-        }
-        return out;
+        return PredictionOverlay.blend(image, prediction);
     }
 
     /**

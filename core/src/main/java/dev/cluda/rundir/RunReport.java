@@ -8,6 +8,7 @@ import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
 import dev.cluda.data.RgbImage;
 import dev.cluda.eval.EvalResult;
+import dev.cluda.eval.PredictionOverlay;
 import dev.cluda.io.FileStore;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -175,6 +175,16 @@ class PredictionScorerTest {
         Files.write(file, PngCodec.toBytes(out -> PngCodec.writeGray8(prediction, out)));
     }
 
+    @Test
+    void predictionFileName_isTheImageNameAsPng() {
+        assertEquals("frankfurt_000000_000294_leftImg8bit.png", PredictionScorer.predictionFileName(new SampleRef(
+                "frankfurt_000000_000294", "/d/leftImg8bit/val/frankfurt/frankfurt_000000_000294_leftImg8bit.png",
+                null, "val", "frankfurt")));
+        assertEquals("photo.v2.png", PredictionScorer.predictionFileName(
+                new SampleRef("photo.v2", "s3a://b/in/photo.v2.JPG", null, "", "")));
+        assertEquals("raw.png", PredictionScorer.predictionFileName(new SampleRef("raw", "/in/raw", null, "", "")));
+    }
+
     private static LabelMap labels(int width, int height, int... values) {
         return new LabelMap(width, height, ConfusionMatrixTest.bytes(values));
     }

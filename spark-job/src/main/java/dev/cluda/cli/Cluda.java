@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         version = "cluda 0.1.0",
         description = "CLUDA: unsupervised domain adaptation for semantic segmentation, on Apache Spark.",
         subcommands = {CommandLine.HelpCommand.class, SynthCommand.class, StatsCommand.class,
-            PseudoLabelsCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, ExplainCommand.class,
-            StudyCommand.class, RetrainCommand.class})
+            PseudoLabelsCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class,
+            ExplainCommand.class, StudyCommand.class, RetrainCommand.class})
 public final class Cluda implements Runnable {
 
     @CommandLine.Spec

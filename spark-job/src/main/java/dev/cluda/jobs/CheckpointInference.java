@@ -25,14 +25,16 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * One network of one checkpoint run over the images of a dataset split on Spark executors: what
- * {@code cluda eval --checkpoint} ({@link DistributedEvalJob}) and {@code cluda pseudo-labels}
- * ({@link PseudoLabelJob}) share, validated once here, and the run they share ({@link #run}).
+ * One network of one checkpoint run over images on Spark executors: what
+ * {@code cluda eval --checkpoint} ({@link DistributedEvalJob}), {@code cluda pseudo-labels}
+ * ({@link PseudoLabelJob}) and {@code cluda predict} ({@link PredictJob}) share, validated once
+ * here, and the run they share ({@link #run}).
  *
- * <p>The driver indexes the split and shards the images into partitions; each partition leases
- * the model from {@link ExecutorModels#shared()} (one load per executor JVM), reads its images
- * under the bad-sample policy and hands each readable one, with the partition's
- * {@link ImageInference}, to the job's {@link PartitionWork}; the job reduces the partitions' results.
+ * <p>The driver lists the images (a dataset split, or image files) and shards them into
+ * partitions; each partition leases the model from {@link ExecutorModels#shared()} (one load per
+ * executor JVM), reads its images under the bad-sample policy and hands each readable one, with
+ * the partition's {@link ImageInference}, to the job's {@link PartitionWork}; the job reduces the
+ * partitions' results.
  *
  * @param checkpoint the checkpoint file, resolved on the driver ({@code --checkpoint})
  * @param weights the network to run ({@code --weights}): the student for evaluation, the teacher
@@ -40,18 +42,26 @@ import org.apache.spark.util.SerializableConfiguration;
  * @param model the network's architecture ({@code model.*}), as the checkpoint was trained
  * @param inferenceSize {width, height} of inference ({@code eval.size}, positive multiples of 32)
  *     or null for each image's own size
- * @param kind the dataset layout, {@code root} its root
+ * @param images the images: a dataset split or image files
  * @param onBadSample what an unreadable image or a missing label does ({@code data.onBadSample}, reference §8.2)
  * @param partitions Spark partitions ({@code --partitions}), 0 for Spark's default parallelism
  * @param multiResolution HRDA's sliding-window inference for a multi-resolution checkpoint
  *     ({@code hrda.*} of its configuration), or null for whole-image inference
  */
 public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeights weights, ModelSpec model,
-                                  int[] inferenceSize, DatasetKind kind, String root, String split,
-                                  BadSamplePolicy onBadSample, int partitions,
-                                  SegmentationEvaluator.MultiResolution multiResolution) {
+                                  int[] inferenceSize, InferenceImages images, BadSamplePolicy onBadSample,
+                                  int partitions, SegmentationEvaluator.MultiResolution multiResolution) {
 
-    /** Whole-image inference. */
+    /** Over a split of a dataset, {@code kind} below {@code root}. */
+    public CheckpointInference(CheckpointLocation checkpoint, CheckpointWeights weights, ModelSpec model,
+                               int[] inferenceSize, DatasetKind kind, String root, String split,
+                               BadSamplePolicy onBadSample, int partitions,
+                               SegmentationEvaluator.MultiResolution multiResolution) {
+        this(checkpoint, weights, model, inferenceSize, new InferenceImages.DatasetSplit(kind, root, split),
+                onBadSample, partitions, multiResolution);
+    }
+
+    /** Whole-image inference over a split of a dataset. */
     public CheckpointInference(CheckpointLocation checkpoint, CheckpointWeights weights, ModelSpec model,
                                int[] inferenceSize, DatasetKind kind, String root, String split,
                                BadSamplePolicy onBadSample, int partitions) {
@@ -65,13 +75,8 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
         Objects.requireNonNull(checkpoint, "checkpoint is required: pass --checkpoint RUN_DIR_OR_CKPT");
         Objects.requireNonNull(weights, "weights are required: pass --weights student|teacher");
         Objects.requireNonNull(model, "model is required: the configuration's model.* builds it");
-        Objects.requireNonNull(kind, "dataset kind is required: pass --dataset or set data.target.type");
-        Objects.requireNonNull(root, "dataset root is required: pass --root or set data.target.root");
-        Objects.requireNonNull(split, "split is required: pass --split NAME");
+        Objects.requireNonNull(images, "images are required: a dataset split or --input");
         Objects.requireNonNull(onBadSample, "bad-sample policy is required: set data.onBadSample = fail | skip");
-        if (split.isBlank()) {
-            throw new UserInputException("split is blank; pass --split NAME (e.g. train or val)");
-        }
         if (inferenceSize != null && (inferenceSize.length != 2 || inferenceSize[0] <= 0 || inferenceSize[1] <= 0
                 || inferenceSize[0] % STRIDE != 0 || inferenceSize[1] % STRIDE != 0)) {
             throw new UserInputException("eval.size must be [width, height] in positive multiples of " + STRIDE
@@ -96,7 +101,10 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
         return ModelKey.of(checkpoint.checkpoint(), weights, model);
     }
 
-    /** Which images of the split a job runs on, and what it says when there are none. */
+    /**
+     * Which of the {@link #images} a job runs on, and what it says when there are none (image files
+     * have no labels: {@link #ALL} of them; their reader names the path itself when it finds none).
+     */
     enum Images {
         /** Images with a label (evaluation); one without is a bad sample under {@code data.onBadSample}. */
         LABELLED("no samples in split \"%s\" below %s; check the dataset root and split name"),
@@ -142,23 +150,23 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
     }
 
     /**
-     * Indexes {@code images} of the split on the driver, shards them into partitions, runs
+     * Lists {@code which} of the {@link #images} on the driver, shards them into partitions, runs
      * {@code work} on every partition and applies {@code action} (a Spark action reducing the
      * partitions' results, one per partition) on the driver. {@code store} is the driver's;
      * executors build theirs from the session's Hadoop configuration.
      *
-     * @throws IllegalArgumentException if the split has no such images, or a task failed on a bad argument
+     * @throws IllegalArgumentException if there are no such images, or a task failed on a bad argument
      * @throws IOException naming the file, for a bad sample under {@code data.onBadSample = fail}
      */
-    <R, T> Run<T> run(SparkSession spark, FileStore store, Images images, PartitionWork<R> work,
+    <R, T> Run<T> run(SparkSession spark, FileStore store, Images which, PartitionWork<R> work,
                       Function<JavaRDD<R>, T> action) throws IOException {
-        SampleLoader loader = new SampleLoader(kind.reader(), store, onBadSample);
-        List<SampleRef> refs = switch (images) {
-            case LABELLED -> loader.index(root, split);
-            case ALL -> kind.reader().scan(store, root, split).allImages();
+        SampleLoader loader = new SampleLoader(images.reader(), store, onBadSample);
+        List<SampleRef> refs = switch (which) {
+            case LABELLED -> loader.index(images.root(), images.split());
+            case ALL -> images.reader().scan(store, images.root(), images.split()).allImages();
         };
         if (refs.isEmpty()) {
-            throw new UserInputException(String.format(images.noneMessage, split, root));
+            throw new UserInputException(String.format(which.noneMessage, images.split(), images.root()));
         }
         Partition<R> partition = new Partition<>(this, work,
                 new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
@@ -175,7 +183,7 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
         private final ModelKey key;
         private final int[] inferenceSize;
         private final SegmentationEvaluator.MultiResolution multiResolution;
-        private final DatasetKind kind;
+        private final InferenceImages images;
         private final BadSamplePolicy onBadSample;
         private final PartitionWork<R> work;
         private final SerializableConfiguration hadoop;
@@ -184,25 +192,25 @@ public record CheckpointInference(CheckpointLocation checkpoint, CheckpointWeigh
             this.key = request.modelKey();
             this.inferenceSize = request.inferenceSize();
             this.multiResolution = request.multiResolution();
-            this.kind = request.kind();
+            this.images = request.images();
             this.onBadSample = request.onBadSample();
             this.work = work;
             this.hadoop = hadoop;
         }
 
         @Override
-        public Iterator<R> call(Iterator<ImageTask> images) throws IOException {
+        public Iterator<R> call(Iterator<ImageTask> tasks) throws IOException {
             R result = work.start();
-            if (!images.hasNext()) {
+            if (!tasks.hasNext()) {
                 return List.of(result).iterator();
             }
             FileStore store = new HadoopFileStore(hadoop.value());
-            SampleLoader loader = new SampleLoader(kind.reader(), store, onBadSample);
+            SampleLoader loader = new SampleLoader(images.reader(), store, onBadSample);
             try (ExecutorModels.Lease lease = ExecutorModels.shared().acquire(key, store);
                  NDManager manager = NDManager.newBaseManager()) {
                 ImageInference inference = new ImageInference(lease, manager, inferenceSize, multiResolution);
-                while (images.hasNext()) {
-                    Optional<Sample> sample = loader.read(images.next().ref());
+                while (tasks.hasNext()) {
+                    Optional<Sample> sample = loader.read(tasks.next().ref());
                     if (sample.isEmpty()) {
                         work.skip(result);
                     } else {

@@ -29,6 +29,11 @@ public final class PseudoLabelJob {
 
         public Request {
             Objects.requireNonNull(inference, "inference is required");
+            if (!(inference.images() instanceof InferenceImages.DatasetSplit)) {
+                // the manifest records the dataset and split that training with precomputed labels reads
+                throw new IllegalArgumentException("pseudo-labels are computed for a split of a dataset, got "
+                        + inference.images());
+            }
             Objects.requireNonNull(outDir, "output folder is required: pass --out DIR");
             new PseudoLabelStats(inference.model().numClasses(), threshold); // validates the threshold
         }
@@ -51,6 +56,7 @@ public final class PseudoLabelJob {
      */
     public static Result run(SparkSession spark, FileStore store, Request request) throws IOException {
         CheckpointInference inference = request.inference();
+        InferenceImages.DatasetSplit target = (InferenceImages.DatasetSplit) inference.images();
         // Target images need no label to be pseudo-labelled (new camera data has none); where a
         // label exists, the summary also scores the pseudo-labels against it.
         PseudoLabelStats stats = inference.run(spark, store, CheckpointInference.Images.ALL,
@@ -61,7 +67,7 @@ public final class PseudoLabelJob {
         PseudoLabelManifest manifest = new PseudoLabelManifest(PseudoLabelManifest.FORMAT_VERSION,
                 inference.checkpoint().checkpoint(), inference.checkpoint().iteration(),
                 inference.weights().partName(), request.threshold(), size == null ? 0 : size[0],
-                size == null ? 0 : size[1], inference.kind().configName(), inference.root(), inference.split(),
+                size == null ? 0 : size[1], target.kind().configName(), target.root(), target.split(),
                 inference.model().numClasses(), stats.images());
         manifest.write(store, request.outDir());
         return new Result(manifest, stats, summary, store.resolve(request.outDir(), PseudoLabelManifest.FILE_NAME));

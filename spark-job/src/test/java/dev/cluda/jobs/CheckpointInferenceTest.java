@@ -50,6 +50,21 @@ class CheckpointInferenceTest {
     }
 
     @Test
+    void images_datasetSplitOrImageFiles_nameTheirReaderRootAndSplit() {
+        InferenceImages split = request(null, "val", 0).images();
+        assertEquals(new InferenceImages.DatasetSplit(DatasetKind.CITYSCAPES, "/data/cityscapes", "val"), split);
+        assertTrue(split.reader() instanceof dev.cluda.data.CityscapesReader);
+        InferenceImages files = new InferenceImages.Files("s3a://bucket/photos");
+        assertEquals("s3a://bucket/photos", files.root());
+        assertEquals("", files.split());
+        assertTrue(files.reader() instanceof dev.cluda.data.ImageFileReader);
+        CheckpointInference predict = new CheckpointInference(CHECKPOINT, CheckpointWeights.STUDENT, TinyRuns.SPEC,
+                null, files, BadSamplePolicy.FAIL, 0, null);
+        assertThrows(IllegalArgumentException.class, () -> new PseudoLabelJob.Request(predict, 0.968, "/out"),
+                "pseudo-labels are for a dataset split, whose manifest training reads");
+    }
+
+    @Test
     void modelKey_isTheCheckpointFileWeightsAndSpec() {
         assertEquals(ModelKey.of(CHECKPOINT.checkpoint(), CheckpointWeights.STUDENT, TinyRuns.SPEC),
                 request(null, "val", 0).modelKey());
