@@ -3,6 +3,8 @@ package dev.cluda.train;
 import dev.cluda.error.UserInputException;
 import ai.djl.ndarray.NDManager;
 import dev.cluda.config.CludaConfig;
+import dev.cluda.ndarray.GemmRate;
+import dev.cluda.uda.StepProfile;
 import dev.cluda.io.FileStore;
 import dev.cluda.model.ModelParameters;
 import java.io.IOException;
@@ -28,7 +30,23 @@ public final class StepBenchmark {
      *                  preparation and warm-up included (Linux; empty elsewhere)
      */
     public record Result(String encoder, long encoderParams, long totalParams, double medianMs, double minMs,
-                         int steps, int warmup, Map<Integer, Double> rssMb, java.util.Optional<Double> peakRssMb) {
+                         int steps, int warmup, Map<Integer, Double> rssMb, java.util.Optional<Double> peakRssMb,
+                         StepFlops flops, GemmRate gemm, Map<String, Double> profileMs) {
+
+        /** Achieved GFLOP/s at the median step time. */
+        public double gflops() {
+            return flops.total() / (medianMs / 1e3) / 1e9;
+        }
+    }
+
+    /**
+     * What to measure besides the step time.
+     *
+     * @param gemmSize side of the square fp32 matrices of the GEMM rate measured first in the same
+     *     process (0: not measured)
+     * @param profile time each phase of the step (mean ms per step in {@link Result#profileMs})
+     */
+    public record Options(int warmup, int steps, int rssEvery, int gemmSize, boolean profile) {
     }
 
     private StepBenchmark() {
@@ -39,6 +57,15 @@ public final class StepBenchmark {
      */
     public static Result run(CludaConfig config, FileStore store, int warmup, int steps, int rssEvery,
                              Consumer<String> log) throws IOException {
+        return run(config, store, new Options(warmup, steps, rssEvery, 0, false), log);
+    }
+
+    /** Measures as {@code options} say; the GEMM rate first, on the same device and threads. */
+    public static Result run(CludaConfig config, FileStore store, Options options, Consumer<String> log)
+            throws IOException {
+        int warmup = options.warmup();
+        int steps = options.steps();
+        int rssEvery = options.rssEvery();
         if (steps < 1 || warmup < 0) {
             throw new UserInputException("--steps must be >= 1 and --warmup >= 0");
         }
@@ -52,13 +79,26 @@ public final class StepBenchmark {
         Map<Integer, Double> rss = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager();
              TrainingSession session = TrainingSession.open(config, data, root, Rank.alone().parallel(), log)) {
+            GemmRate gemm = options.gemmSize() > 0 ? GemmRate.measure(root, options.gemmSize(), 2, 5) : null;
+            StepProfile.Recording phases = StepProfile.recording();
+            if (options.profile()) {
+                session.profile(phases);
+            }
             for (int t = 0; t < warmup; t++) {
                 session.iterate(t);
             }
+            phases.clear();
+            Map<String, Long> outside = new LinkedHashMap<>();
+            long gcBefore = gcMillis();
             for (int i = 0; i < steps; i++) {
                 long start = System.nanoTime();
                 session.iterate(warmup + i);
                 ms[i] = (System.nanoTime() - start) / 1e6;
+                TrainingSession.StepTimes times = session.lastStepTimes();
+                outside.merge("data and transforms", times.sampleNanos(), Long::sum);
+                outside.merge("gradient copy and all-reduce", times.gradientCopyNanos() + times.allReduceNanos(),
+                        Long::sum);
+                outside.merge("optimizer", times.optimizerNanos(), Long::sum);
                 if ((i + 1) % 50 == 0) {
                     System.gc(); // as the trainer does: direct buffers are freed only by GC
                 }
@@ -70,10 +110,31 @@ public final class StepBenchmark {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = steps % 2 == 1 ? sorted[steps / 2] : (sorted[steps / 2 - 1] + sorted[steps / 2]) / 2;
+            Map<String, Double> profile = new LinkedHashMap<>();
+            if (options.profile()) {
+                profile.put("data and transforms", outside.get("data and transforms") / 1e6 / steps);
+                phases.nanos().forEach((phase, nanos) -> profile.put(phase, nanos / 1e6 / steps));
+                profile.put("gradient copy and all-reduce", outside.get("gradient copy and all-reduce") / 1e6 / steps);
+                profile.put("optimizer", outside.get("optimizer") / 1e6 / steps);
+                profile.put("garbage collection", (double) (gcMillis() - gcBefore) / steps);
+                double mean = Arrays.stream(ms).average().orElse(0);
+                double accounted = profile.values().stream().mapToDouble(Double::doubleValue).sum();
+                profile.put("other", mean - accounted);
+            }
             return new Result(config.model().spec().encoder(), ModelParameters.countTrainable(session.student().getEncoder()),
                     ModelParameters.countTrainable(session.student()), median, sorted[0], steps, warmup, rss,
-                    peakResidentMb());
+                    peakResidentMb(), StepFlops.of(config), gemm, profile);
         }
+    }
+
+    /** Milliseconds every garbage collector of this JVM has spent so far. */
+    private static long gcMillis() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     /** VmRSS of this process in MiB, from /proc (Linux). */

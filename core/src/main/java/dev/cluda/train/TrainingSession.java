@@ -23,6 +23,7 @@ import dev.cluda.model.SegmentationModel;
 import dev.cluda.train.RandomStreams.Purpose;
 import dev.cluda.transform.TransformedSample;
 import dev.cluda.uda.CludaStep;
+import dev.cluda.uda.StepProfile;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class TrainingSession implements AutoCloseable {
     private final List<Parameter> trainable = new ArrayList<>();
     private final DataParallel parallel;
     private StepTimes lastTimes;
+    private StepProfile profile = StepProfile.OFF;
 
     /**
      * Where the wall time of one iteration went, in nanoseconds: drawing and transforming the
@@ -120,6 +122,11 @@ public final class TrainingSession implements AutoCloseable {
         return new TrainingSession(config, data, root, parallel, log);
     }
 
+    /** Times the phases of every following iteration ({@code cluda bench step --profile}); OFF by default. */
+    void profile(StepProfile profile) {
+        this.profile = profile;
+    }
+
     /** Runs iteration {@code t} (reference §1) including the optimizer step. */
     public StepResult iterate(long t) {
         long start = System.nanoTime();
@@ -180,7 +187,7 @@ public final class TrainingSession implements AutoCloseable {
         return step.run(stepManager, batches.source(), batches.target(), t, new CludaStep.Randomness(
                 streams.stream(t, Purpose.CLASS_MIX), streams.stream(t, Purpose.PHOTOMETRIC),
                 streams.stream(t, Purpose.CONTRASTIVE), streams.stream(t, Purpose.MASKING),
-                streams.stream(t, Purpose.DETAIL_CROP)), probe);
+                streams.stream(t, Purpose.DETAIL_CROP)), probe, profile);
     }
 
     /** With several ranks: gradients and BatchNorm statistics averaged across ranks; else nothing. */

@@ -121,23 +121,25 @@ public final class CludaStep {
      */
     public StepResult run(NDManager step, List<TransformedSample> source, List<TransformedSample> target, long t,
                           Randomness random) {
-        return run(step, source, target, t, random, false);
+        return run(step, source, target, t, random, false, StepProfile.OFF);
     }
 
     /**
      * As {@link #run(NDManager, List, List, long, Randomness)}; with {@code gradientNorms} every
      * weighted term is backpropagated on its own and its gradient norms (encoder, head) are
-     * reported in {@link StepResult#gradientNorms()}.
+     * reported in {@link StepResult#gradientNorms()}; {@code profile} times each phase.
      */
     public StepResult run(NDManager step, List<TransformedSample> source, List<TransformedSample> target, long t,
-                          Randomness random, boolean gradientNorms) {
+                          Randomness random, boolean gradientNorms, StepProfile profile) {
         LossTerms losses = new LossTerms(t, gradientNorms ? new GradientProbe(student, step) : null);
         ParameterStore ps = new ParameterStore(step, false);
         boolean contrast = t >= contrastStart;
+        long lap = profile.now();
 
         // 1. EMA teacher (§2.1): updated before any forward pass; at t = 0 a copy of the student.
         if (selfTraining != null) {
             selfTraining.ema().update(selfTraining.teacher(), student, t);
+            lap = profile.lap("ema", lap);
         }
 
         // 2-4. Source pass (§1 steps 2-4): CE, feature distance, source pixel contrast; one backward.
@@ -146,16 +148,21 @@ public final class CludaStep {
         int w = (int) ys.getShape().get(2);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             StudentPass pass = studentPass(ps, step, images(source), false, random);
+            lap = profile.lap("source forward", lap);
             losses.add("ce_source", pass.crossEntropy(ys, null));
+            lap = profile.lap("source ce", lap);
             if (featureDistance != null) {
                 NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, pass.encoderInput(), false).stopGradient();
                 losses.add("fd", featureDistance.loss().compute(pass.lastStage(), frozen, ys));
+                lap = profile.lap("source fd", lap);
             }
             if (sourceContrast != null && contrast) {
                 losses.add("cl_source", pass.contrast(sourceContrast, ys, null, null, random.contrastive()),
                         sourceContrast.weight());
+                lap = profile.lap("source contrast", lap);
             }
             losses.backward(gc);
+            lap = profile.lap("source backward", lap);
         }
         if (selfTraining == null) {
             return losses.result(Double.NaN, Double.NaN);
@@ -163,9 +170,11 @@ public final class CludaStep {
 
         // 5. Pseudo-labels (§2.2-2.3) from the online teacher or stored ones.
         PseudoLabels pseudo = selfTraining.pseudoLabels().label(step, ps, target, h, w);
+        lap = profile.lap("pseudo-labels", lap);
 
         // 6. ClassMix per image (§2.4, §13), then colour jitter and blur on the mixed images (§2.5).
         MixedBatch mixed = mix(step, source, target, pseudo, random, h, w);
+        lap = profile.lap("mixing and augmentation", lap);
 
         // 7. Mixed pass: pseudo-weighted CE and confidence-weighted pixel contrast (§5.6); one backward.
         //    An HRDA student places the mixed images' detail crops by entropy after the start iteration (§5.7).
@@ -173,12 +182,16 @@ public final class CludaStep {
                 && t > multiResolution.entropyCropStart();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             StudentPass pass = studentPass(ps, step, mixed.images(), entropy, random);
+            lap = profile.lap("mixed forward", lap);
             losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
+            lap = profile.lap("mixed ce", lap);
             if (mixedContrast != null && contrast) {
                 losses.add("cl_mixed", pass.contrast(mixedContrast, mixed.labels(), mixed.weights(),
                         mixed.sourceMask(), random.contrastive()), mixedContrast.weight());
+                lap = profile.lap("mixed contrast", lap);
             }
             losses.backward(gc);
+            lap = profile.lap("mixed backward", lap);
         }
 
         // 8. Masked image consistency (MIC): block-masked target crops learn the pseudo-labels of the
@@ -192,7 +205,9 @@ public final class CludaStep {
                     losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(), pseudo.weights(),
                             pseudo.weights().zerosLike(), random.contrastive()), mixedContrast.weight());
                 }
+                lap = profile.lap("masked forward and losses", lap);
                 losses.backward(gc);
+                profile.lap("masked backward", lap);
             }
         }
         return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));

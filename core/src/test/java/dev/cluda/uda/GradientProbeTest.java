@@ -59,7 +59,7 @@ class GradientProbeTest {
         Map<String, Double> norms;
         try (NDManager sub = root.newSubManager()) {
             norms = sourceStep(probed, true, true, 0.5).run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0,
-                    randomness(), true).gradientNorms();
+                    randomness(), true, StepProfile.OFF).gradientNorms();
         }
         assertEquals(List.of("ce_source.encoder", "ce_source.head", "fd.encoder", "fd.head", "cl_source.encoder",
                 "cl_source.head"), new ArrayList<>(norms.keySet()));
@@ -89,8 +89,8 @@ class GradientProbeTest {
         SegmentationModel a = SegmentationModel.createInitialized(SPEC, 7, root);
         SegmentationModel b = SegmentationModel.createInitialized(SPEC, 7, root);
         try (NDManager sub = root.newSubManager()) {
-            sourceStep(a, true, true, 0.5).run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0, randomness(), true);
-            sourceStep(b, true, true, 0.5).run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0, randomness(), false);
+            sourceStep(a, true, true, 0.5).run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0, randomness(), true, StepProfile.OFF);
+            sourceStep(b, true, true, 0.5).run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0, randomness(), false, StepProfile.OFF);
             ai.djl.nn.ParameterList pa = a.getParameters();
             ai.djl.nn.ParameterList pb = b.getParameters();
             for (int i = 0; i < pa.size(); i++) {
@@ -120,12 +120,12 @@ class GradientProbeTest {
                 .optMixedContrast(PixelContrastiveLoss.builder().build(), 0.1).build();
         try (NDManager sub = root.newSubManager()) {
             StepResult r = step.run(sub, StepCrops.crops(1, true, SIZE), StepCrops.crops(2, false, SIZE), 0,
-                    randomness(), true);
+                    randomness(), true, StepProfile.OFF);
             assertEquals(Set.of("ce_source", "cl_source", "ce_mixed", "cl_mixed"),
                     Set.copyOf(r.gradientNorms().keySet().stream().map(k -> k.substring(0, k.indexOf('.'))).toList()));
             r.gradientNorms().forEach((k, v) -> assertTrue(v > 0 && Double.isFinite(v), k + " = " + v));
             StepResult plain = step.run(sub, StepCrops.crops(1, true, SIZE), StepCrops.crops(2, false, SIZE), 1,
-                    randomness(), false);
+                    randomness(), false, StepProfile.OFF);
             assertTrue(plain.gradientNorms().isEmpty(), "an unprobed step reports no norms");
         }
     }
@@ -134,7 +134,7 @@ class GradientProbeTest {
     private double[] probedNorms(double weight) {
         try (NDManager sub = root.newSubManager()) {
             Map<String, Double> n = sourceStep(SegmentationModel.createInitialized(SPEC, 7, root), false, true, weight)
-                    .run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0, randomness(), true).gradientNorms();
+                    .run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0, randomness(), true, StepProfile.OFF).gradientNorms();
             return new double[] {n.get("cl_source.encoder"), n.get("cl_source.head")};
         }
     }
@@ -143,7 +143,7 @@ class GradientProbeTest {
     private double[] norms(SegmentationModel model, boolean fd, boolean contrast, double weight) {
         try (NDManager sub = root.newSubManager()) {
             sourceStep(model, fd, contrast, weight).run(sub, StepCrops.crops(1, true, SIZE), List.of(), 0,
-                    randomness(), false);
+                    randomness(), false, StepProfile.OFF);
             Set<Parameter> encoder = Collections.newSetFromMap(new IdentityHashMap<>());
             model.getEncoder().getParameters().forEach(p -> encoder.add(p.getValue()));
             double[] squared = new double[2];

@@ -1,14 +1,17 @@
 package dev.cluda.cli;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.config.DatasetConfig;
 import dev.cluda.config.DatasetConfig.ResolvedDataset;
 import dev.cluda.dataset.SyntheticDatasets;
+import dev.cluda.error.UserInputException;
+import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.SparkSessions;
 import dev.cluda.jobs.StatsBenchmark;
-import dev.cluda.io.HadoopFileStore;
+import dev.cluda.ndarray.GemmRate;
 import dev.cluda.train.StepBenchmark;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code cluda bench}: measurements that go into docs/BENCHMARKS.md, one JSON line each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory; each subcommand prints one JSON line.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.Stats.class, BenchCommand.AllReduce.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.Gemm.class, BenchCommand.Stats.class,
+            BenchCommand.AllReduce.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -30,7 +34,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (step, stats, allreduce)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a benchmark is required (step, gemm, stats, allreduce)");
     }
 
     /** {@code cluda bench step}: median time of the training iteration. */
@@ -51,6 +56,14 @@ final class BenchCommand implements Runnable {
                 description = "also report the resident set size every N timed iterations (default: only at the end)")
         int rssEvery;
 
+        @Option(names = "--gemm", defaultValue = "2048", paramLabel = "N",
+                description = "first measure the fp32 GEMM rate of N x N matrices in this process, the ceiling the "
+                        + "step's GFLOP/s is compared with (default ${DEFAULT-VALUE}; 0 skips it)")
+        int gemm;
+
+        @Option(names = "--profile", description = "time each phase of the step (mean ms per step)")
+        boolean profile;
+
         @Spec
         CommandSpec spec;
 
@@ -58,8 +71,8 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             CludaConfig config = CludaConfig.from(configOptions.load());
             PrintWriter err = spec.commandLine().getErr();
-            StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.local(), warmup, steps, rssEvery,
-                    line -> {
+            StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.local(),
+                    new StepBenchmark.Options(warmup, steps, rssEvery, gemm, profile), line -> {
                         err.println(line);
                         err.flush();
                     });
@@ -75,9 +88,63 @@ final class BenchCommand implements Runnable {
             ObjectNode rss = node.putObject("rss_mb");
             r.rssMb().forEach((step, mb) -> rss.put(Integer.toString(step), Math.round(mb)));
             r.peakRssMb().ifPresent(mb -> node.put("peak_rss_mb", Math.round(mb)));
+            node.put("gflop_per_step", round(r.flops().total() / 1e9, 2));
+            node.put("gflops", round(r.gflops(), 1));
+            if (r.gemm() != null) {
+                node.put("gemm_gflops", round(r.gemm().gflops(), 1));
+                node.put("share_of_gemm", round(r.gflops() / r.gemm().gflops(), 3));
+            }
+            ObjectNode flops = node.putObject("gflop_by_part");
+            r.flops().parts().forEach((part, f) -> flops.put(part, round(f / 1e9, 3)));
+            if (profile) {
+                ObjectNode phases = node.putObject("profile_ms");
+                r.profileMs().forEach((phase, ms) -> phases.put(phase, round(ms, 1)));
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.println(json.writeValueAsString(node));
             out.flush();
+            return 0;
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(v * scale) / scale;
+    }
+
+    /** {@code cluda bench gemm}: the fp32 matrix-multiply rate of the running libtorch on this process's device. */
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "fp32 GEMM rate (GFLOP/s) of the running libtorch on this process's device: N x N times N x N, "
+                    + "median of --repeats after 2 untimed ones.")
+    static final class Gemm implements Callable<Integer> {
+
+        @Option(names = "--size", defaultValue = "2048", paramLabel = "N", description = "matrix side (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--repeats", defaultValue = "10", description = "timed multiplications (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (size < 1 || repeats < 1) {
+                throw new UserInputException("--size and --repeats must be >= 1");
+            }
+            GemmRate rate;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                rate = GemmRate.measure(manager, size, 2, repeats);
+                ObjectNode node = new ObjectMapper().createObjectNode();
+                node.put("device", manager.getDevice().toString());
+                node.put("n", rate.n());
+                node.put("repeats", rate.repetitions());
+                node.put("gflops", round(rate.gflops(), 1));
+                node.put("best_gflops", round(rate.bestGflops(), 1));
+                node.put("threads", Runtime.getRuntime().availableProcessors());
+                spec.commandLine().getOut().println(node);
+                spec.commandLine().getOut().flush();
+            }
             return 0;
         }
     }
