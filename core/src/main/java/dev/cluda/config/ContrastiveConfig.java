@@ -8,7 +8,8 @@ import java.util.List;
 public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeight, double mixedWeight,
                                 long startIteration, int grid,
                                 double temperature, boolean stuffThingSeparation, int maxAnchorsPerClass,
-                                PixelContrastiveLoss.PairSet mixedPairs, boolean releasedFlattening) {
+                                PixelContrastiveLoss.PairSet mixedPairs, boolean releasedFlattening,
+                                boolean confidenceWeights) {
 
     static ContrastiveConfig from(Settings s) {
         String pairs = s.choice("contrastive.mixedPairs", List.of("all", "same-domain", "source-only"));
@@ -28,7 +29,8 @@ public record ContrastiveConfig(boolean source, boolean mixed, double sourceWeig
                     default -> PixelContrastiveLoss.PairSet.ALL;
                 },
                 // released reproduces the §5.4 pairing bug of the released code; consistent is the §13 fix
-                s.choice("contrastive.flattening", List.of("consistent", "released")).equals("released"));
+                s.choice("contrastive.flattening", List.of("consistent", "released")).equals("released"),
+                s.flag("contrastive.confidenceWeights"));
     }
 
     /** The loss on source images: every pair is source-source. */

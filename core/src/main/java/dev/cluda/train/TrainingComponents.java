@@ -108,7 +108,8 @@ final class TrainingComponents {
         }
         if (cl.mixed()) {
             step.optMixedContrast(cl.mixedLoss(),
-                    hrda.enabled() ? cl.multiResolutionMixedLoss(hrda.contrast()) : null, cl.mixedWeight());
+                    hrda.enabled() ? cl.multiResolutionMixedLoss(hrda.contrast()) : null, cl.mixedWeight(),
+                    cl.confidenceWeights());
         }
         if (config.mic().enabled()) {
             step.optMaskedConsistency(config.mic().mask(), config.mic().lambda(), config.mic().contrastive());

@@ -186,8 +186,9 @@ public final class CludaStep {
             losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
             lap = profile.lap("mixed ce", lap);
             if (mixedContrast != null && contrast) {
-                losses.add("cl_mixed", pass.contrast(mixedContrast, mixed.labels(), mixed.weights(),
-                        mixed.sourceMask(), random.contrastive()), mixedContrast.weight());
+                losses.add("cl_mixed", pass.contrast(mixedContrast, mixed.labels(),
+                        mixedContrast.pixelWeights(mixed.weights()), mixed.sourceMask(), random.contrastive()),
+                        mixedContrast.weight());
                 lap = profile.lap("mixed contrast", lap);
             }
             losses.backward(gc);
@@ -202,8 +203,9 @@ public final class CludaStep {
                 losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()), masked.lambda());
                 if (masked.contrastive() && mixedContrast != null && contrast) {
                     // every pixel of a masked crop is a target pixel
-                    losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(), pseudo.weights(),
-                            pseudo.weights().zerosLike(), random.contrastive()), mixedContrast.weight());
+                    losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(),
+                            mixedContrast.pixelWeights(pseudo.weights()), pseudo.weights().zerosLike(),
+                            random.contrastive()), mixedContrast.weight());
                 }
                 lap = profile.lap("masked forward and losses", lap);
                 losses.backward(gc);
@@ -358,7 +360,8 @@ public final class CludaStep {
 
         /** As {@link #optSourceContrast(PixelContrastiveLoss, double)}, with §5.4's form for a multi-resolution student. */
         public Builder optSourceContrast(PixelContrastiveLoss loss, MultiResolutionContrastiveLoss multi, double weight) {
-            this.sourceContrast = new ContrastTerm(Objects.requireNonNull(loss, "loss"), multi, checkWeight(weight));
+            this.sourceContrast = new ContrastTerm(Objects.requireNonNull(loss, "loss"), multi, checkWeight(weight),
+                    false);
             return this;
         }
 
@@ -369,7 +372,17 @@ public final class CludaStep {
 
         /** As {@link #optMixedContrast(PixelContrastiveLoss, double)}, with §5.4's form for a multi-resolution student. */
         public Builder optMixedContrast(PixelContrastiveLoss loss, MultiResolutionContrastiveLoss multi, double weight) {
-            this.mixedContrast = new ContrastTerm(Objects.requireNonNull(loss, "loss"), multi, checkWeight(weight));
+            return optMixedContrast(loss, multi, weight, true);
+        }
+
+        /**
+         * As {@link #optMixedContrast(PixelContrastiveLoss, MultiResolutionContrastiveLoss, double)};
+         * {@code confidenceWeighted = false} counts every pseudo-labelled pixel fully (a diagnostic).
+         */
+        public Builder optMixedContrast(PixelContrastiveLoss loss, MultiResolutionContrastiveLoss multi, double weight,
+                                        boolean confidenceWeighted) {
+            this.mixedContrast = new ContrastTerm(Objects.requireNonNull(loss, "loss"), multi, checkWeight(weight),
+                    confidenceWeighted);
             return this;
         }
 

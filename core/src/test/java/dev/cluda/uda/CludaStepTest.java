@@ -342,6 +342,28 @@ class CludaStepTest {
         return sum;
     }
 
+    @Test
+    void run_confidenceWeightsOff_changesTheMixedContrastOnlyWhereConfidenceIsBelowOne() {
+        // threshold 0.968 on a random net: per-image weights q < 1, so counting every pixel fully differs
+        assertTrue(Math.abs(mixedContrast(0.968, true) - mixedContrast(0.968, false)) > 1e-6);
+        // threshold 0: every pixel passes, q = 1, and the switch changes nothing
+        assertEquals(mixedContrast(0.0, true), mixedContrast(0.0, false), 1e-6);
+    }
+
+    private double mixedContrast(double threshold, boolean confidenceWeighted) {
+        SegmentationModel s = SegmentationModel.createInitialized(SPEC, 7, root);
+        SegmentationModel t = frozenCopy(s);
+        CludaStep step = CludaStep.builder().setStudent(s).optGrid(9)
+                .optSelfTraining(t, new EmaTeacher(0.999),
+                        PseudoLabelSource.onlineTeacher(t, new PseudoLabeler(threshold), PseudoMargins.none(), true),
+                        new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2), true)
+                .optMixedContrast(PixelContrastiveLoss.builder().build(), null, 1.0, confidenceWeighted).build();
+        s.setDropoutEnabled(false);
+        try (NDManager sub = root.newSubManager()) {
+            return step.run(sub, batch(1, true), batch(2, false), 0, randomness(0)).losses().get("cl_mixed");
+        }
+    }
+
     private CludaStep step(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
         return builder(uda, fd, sourceCl, mixedCl, 0, PixelContrastiveLoss.builder().build()).build();
     }
