@@ -167,6 +167,23 @@ class RunReportTest {
     }
 
     @Test
+    void inlineImages_theChartsThenEverySamplePictureAsDataUris() throws IOException {
+        MetricsLog log = MetricsLog.create(store, dir.resolve("metrics.jsonl").toString());
+        log.log(9, 1e-4, Map.of("ce_source", 2.0, "total", 2.0), 0.5, 0.6, Map.of("mIoU", 30.0));
+        log.flush();
+        LabelMap gt = new LabelMap(2, 1, new byte[] {0, 13});
+        String html = page(report().optEvaluation(evalAfter(10))
+                .optPanels(List.of(new RunReport.Panel("a", RgbImage.blank(2, 1), gt, gt)), 10));
+        List<RunReport.InlineImage> images = RunReport.inlineImages(html);
+        assertEquals(html.split("<img ", -1).length - 1, images.size(), "every <img> of the page");
+        assertEquals(List.of("image", "ground truth", "prediction", "overlay", "errors"),
+                images.subList(images.size() - 5, images.size()).stream().map(RunReport.InlineImage::alt).toList());
+        assertTrue(images.stream().map(RunReport.InlineImage::alt).anyMatch("target mIoU"::equals));
+        assertTrue(images.stream().allMatch(i -> i.dataUri().startsWith("data:image/png;base64,iVBOR")),
+                "PNG data URIs");
+    }
+
+    @Test
     void runName_lastElementOfAPathOrUri() {
         assertEquals("run-7", RunReport.runName("/data/runs/run-7"));
         assertEquals("run-7", RunReport.runName("s3a://bucket/runs/run-7/"));
