@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The calls {@code deploy/zeppelin/cluda.zpln} makes, in its order (synth, train, evaluate,
  * predict, report), on a {@code local[2]} session as a notebook holds one, with the tiny run of
  * the CLI tests ({@link TinyTrain}: 6 + 4 + 2 images, 4 iterations); then the errors a notebook
- * user meets, thrown as the project's exceptions.
+ * user meets, thrown as the project's exceptions, and a data-parallel run on the same session.
  */
 @IntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -143,6 +143,23 @@ class NotebookApiTest {
         BadSampleException bad = assertThrows(BadSampleException.class,
                 () -> cluda.predict(run.runDir(), broken.toString(), dir.resolve("broken-out").toString()));
         assertTrue(bad.getMessage().contains(broken.toString()), bad.getMessage());
+    }
+
+    @Test
+    @Order(3)
+    void train_dataParallel_runsOnTheNotebooksSession() throws IOException {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        CludaApi cluda = CludaApi.on(spark).logTo(log::add);
+        String[] twoRanks = TinyTrain.overrides(dir, "distributed.ranks=2").toArray(String[]::new);
+
+        TrainResult ranks = cluda.train(TinyTrain.syntheticConf().toString(), dir.resolve("run-2").toString(), twoRanks);
+        assertEquals(2, ranks.ranks());
+        assertEquals(1, ranks.attempts());
+        assertEquals(4, ranks.iterations());
+        assertEquals(EvalJson.read(HadoopFileStore.local(), dir.resolve("run-2/eval.json").toString()), ranks.eval());
+        assertTrue(log.contains("train: 2 ranks in a Spark barrier stage"), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("[rank 0] ")), "rank 0's train.log: " + log);
+        assertFalse(spark.sparkContext().isStopped(), "the notebook's session stays up");
     }
 
     /** The local file of a path the store listed ({@code file:/...}). */
