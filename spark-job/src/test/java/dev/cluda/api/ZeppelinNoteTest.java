@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cluda.cli.TinyTrain;
+import dev.cluda.config.CludaConfig;
+import dev.cluda.jobs.ConfigFiles;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * {@code notebook/} of apache/zeppelin show it), its first paragraph against the settings
  * {@code deploy/cluda-submit.sh} gives every JVM, and its {@code %spark} paragraphs against the API:
  * every call on {@link CludaApi} and on the records it returns must name a public method with a
- * matching number of arguments, so the note cannot drift from the API.
+ * matching number of arguments, so the note cannot drift from the API; and its training overrides
+ * must make a valid configuration.
  */
 class ZeppelinNoteTest {
 
@@ -138,18 +141,28 @@ class ZeppelinNoteTest {
 
     @Test
     void sparkParagraphs_callOnlyWhatTheApiHas() throws IOException {
-        StringBuilder scala = new StringBuilder();
-        for (JsonNode p : note().path("paragraphs")) {
-            String text = p.path("text").asText();
-            if (text.startsWith("%spark\n") || text.startsWith("%spark ")) {
-                scala.append(text.substring("%spark".length())).append('\n');
-            }
-        }
-        ScalaCalls calls = ScalaCalls.check(scala.toString());
+        String scala = sparkCode();
+        ScalaCalls calls = ScalaCalls.check(scala);
         assertEquals(List.of(), calls.problems);
         assertTrue(calls.called.containsAll(List.of("CludaApi.on", "CludaApi.synth", "CludaApi.train",
                 "CludaApi.evaluate", "CludaApi.predict", "CludaApi.report", "Report.iframe")), calls.called.toString());
-        assertTrue(scala.toString().contains("CludaApi.on(spark)"), "the notebook's own session");
+        assertTrue(scala.contains("CludaApi.on(spark)"), "the notebook's own session");
+    }
+
+    @Test
+    void theNotesOverrides_areAValidConfiguration() throws IOException {
+        String scala = sparkCode();
+        Matcher seq = Pattern.compile("val tiny = Seq\\(([^)]*)\\)").matcher(scala);
+        assertTrue(seq.find(), "the note's overrides: val tiny = Seq(...)");
+        List<String> overrides = new ArrayList<>();
+        Matcher literal = Pattern.compile("\"([^\"]*)\"(\\s*\\+\\s*data)?").matcher(seq.group(1));
+        while (literal.find()) {
+            overrides.add(literal.group(1) + (literal.group(2) == null ? "" : "/tmp/cluda-notebook/synthetic"));
+        }
+        CludaConfig config = CludaConfig.from(ConfigFiles.load(TinyTrain.syntheticConf().toString(), overrides));
+        assertEquals("/tmp/cluda-notebook/synthetic", config.data().target().root());
+        assertTrue(config.train().iters() <= 500, "a short run: " + config.train().iters() + " iterations");
+        assertEquals(1, config.ranks(), "in the driver");
     }
 
     @Test
@@ -168,6 +181,18 @@ class ZeppelinNoteTest {
                 calls.called.toString());
         ScalaCalls member = ScalaCalls.check("val r = CludaApi.on(spark).report(\"x\")\nprintln(r.pages)\n");
         assertEquals(List.of("Report has no public method pages with no argument list"), member.problems);
+    }
+
+    /** The code of the {@code %spark} paragraphs, in order, their directives left out. */
+    private static String sparkCode() throws IOException {
+        StringBuilder scala = new StringBuilder();
+        for (JsonNode p : note().path("paragraphs")) {
+            String text = p.path("text").asText();
+            if (text.startsWith("%spark\n") || text.startsWith("%spark ")) {
+                scala.append(text.substring("%spark".length())).append('\n');
+            }
+        }
+        return scala.toString();
     }
 
     /** The {@code name value} lines of a {@code %spark.conf} paragraph, comments and blank lines left out. */
