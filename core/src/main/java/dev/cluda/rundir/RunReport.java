@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code report.html} of a run directory (ARCHITECTURE.md): a header naming the run, when the page
@@ -38,6 +40,9 @@ import java.util.Objects;
  * elsewhere), rewritten atomically.
  */
 public final class RunReport {
+
+    /** The report's file name in a run directory. */
+    public static final String FILE_NAME = "report.html";
 
     /** One evaluation image with its ground truth and the model's prediction. */
     public record Panel(String id, RgbImage image, LabelMap groundTruth, LabelMap prediction) {
@@ -58,6 +63,19 @@ public final class RunReport {
             settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         }
     }
+
+    /**
+     * A picture the page inlines.
+     *
+     * @param alt its alternative text, unescaped (a chart's title, or a sample row's caption)
+     * @param dataUri the PNG as a {@code data:image/png;base64,} URI, usable as an {@code <img src>}
+     */
+    public record InlineImage(String alt, String dataUri) {
+    }
+
+    /** An {@code <img>} as {@link #img} and {@link ReportCharts#html} write it. */
+    private static final Pattern INLINE_IMAGE =
+            Pattern.compile("<img alt=\"([^\"]*)\" src=\"(data:image/png;base64,[A-Za-z0-9+/=]+)\">");
 
     private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'",
             Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -107,7 +125,17 @@ public final class RunReport {
     public void write(FileStore store, String runDir) throws IOException {
         Map<String, List<double[]>> series = readSeries(store, store.resolve(runDir, "metrics.jsonl"));
         series.values().forEach(points -> points.removeIf(p -> p[0] > iterationsDone));
-        store.writeAtomically(store.resolve(runDir, "report.html"), html(series).getBytes(StandardCharsets.UTF_8));
+        store.writeAtomically(store.resolve(runDir, FILE_NAME), html(series).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The pictures of a report's page ({@code html}, as {@link #write} writes it), in page order. */
+    public static List<InlineImage> inlineImages(String html) {
+        List<InlineImage> images = new ArrayList<>();
+        Matcher m = INLINE_IMAGE.matcher(html);
+        while (m.find()) {
+            images.add(new InlineImage(unescape(m.group(1)), m.group(2)));
+        }
+        return List.copyOf(images);
     }
 
     /** The page for these curves. */
@@ -293,6 +321,10 @@ public final class RunReport {
 
     static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String unescape(String s) {
+        return s.replace("&quot;", "\"").replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&");
     }
 
     /** The content of a report; {@link #setHeader} is required. */

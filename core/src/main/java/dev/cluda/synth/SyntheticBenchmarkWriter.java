@@ -11,6 +11,7 @@ import dev.cluda.data.PngCodec;
 import dev.cluda.data.RgbImage;
 import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
+import dev.cluda.io.OutputDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -56,6 +60,31 @@ public final class SyntheticBenchmarkWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SyntheticBenchmarkWriter() {
+    }
+
+    /**
+     * {@code cluda synth} and the notebook API's: writes the benchmark of {@code spec} to
+     * {@code outDir} unless the folder already holds exactly that one ({@link #matches}).
+     *
+     * @param overwrite delete a folder holding anything else (another benchmark, other files)
+     *     first, instead of refusing it ({@code --overwrite})
+     * @param log receives one line before anything is written, or saying that nothing is to do
+     * @return what was written, or empty if the folder already held the benchmark
+     * @throws UserInputException if the folder holds other files and {@code overwrite} is false
+     * @throws IOException naming the file that could not be written
+     */
+    public static Optional<SynthSummary> writeUnlessPresent(SynthSpec spec, FileStore store, String outDir,
+                                                            boolean overwrite, Consumer<String> log) throws IOException {
+        if (matches(spec, store, outDir)) {
+            log.accept(outDir + " already holds this benchmark (" + MANIFEST + " matches); nothing to do");
+            return Optional.empty();
+        }
+        OutputDirectory.prepare(store, outDir, overwrite ? OutputDirectory.IfExists.OVERWRITE
+                : OutputDirectory.IfExists.FAIL, false);
+        log.accept(String.format(Locale.ROOT, "writing %d source + %d target-train + %d target-val images (%dx%d, "
+                        + "style %.2f) to %s", spec.sourceImages(), spec.targetTrainImages(), spec.targetValImages(),
+                spec.width(), spec.height(), spec.styleStrength(), outDir));
+        return Optional.of(write(spec, store, outDir));
     }
 
     /**

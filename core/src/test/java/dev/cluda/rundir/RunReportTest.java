@@ -154,16 +154,32 @@ class RunReportTest {
 
     @Test
     void write_selfContained() throws IOException {
+        String html = page(reportWithOnePanel("a<b").optPaperRows(PaperResults.forRun("gta5", "cityscapes", false)));
+        assertEquals(List.of(), HtmlReferences.external(html));
+        assertTrue(html.contains("<p>a&lt;b</p>"), "ids escaped");
+        assertTrue(html.contains("Predictions of the student after 10 iterations"));
+    }
+
+    @Test
+    void inlineImages_theChartsThenEverySamplePictureAsDataUris() throws IOException {
+        String html = page(reportWithOnePanel("a"));
+        List<RunReport.InlineImage> images = RunReport.inlineImages(html);
+        assertEquals(html.split("<img ", -1).length - 1, images.size(), "every <img> of the page");
+        assertEquals(List.of("image", "ground truth", "prediction", "overlay", "errors"),
+                images.subList(images.size() - 5, images.size()).stream().map(RunReport.InlineImage::alt).toList());
+        assertTrue(images.stream().map(RunReport.InlineImage::alt).anyMatch("target mIoU"::equals));
+        assertTrue(images.stream().allMatch(i -> i.dataUri().startsWith("data:image/png;base64,iVBOR")),
+                "PNG data URIs");
+    }
+
+    /** A report after 10 iterations: one logged iteration, its evaluation, and one sample row named {@code id}. */
+    private RunReport.Builder reportWithOnePanel(String id) throws IOException {
         MetricsLog log = MetricsLog.create(store, dir.resolve("metrics.jsonl").toString());
         log.log(9, 1e-4, Map.of("ce_source", 2.0, "total", 2.0), 0.5, 0.6, Map.of("mIoU", 30.0));
         log.flush();
         LabelMap gt = new LabelMap(2, 1, new byte[] {0, 13});
-        String html = page(report().optEvaluation(evalAfter(10))
-                .optPanels(List.of(new RunReport.Panel("a<b", RgbImage.blank(2, 1), gt, gt)), 10)
-                .optPaperRows(PaperResults.forRun("gta5", "cityscapes", false)));
-        assertEquals(List.of(), HtmlReferences.external(html));
-        assertTrue(html.contains("<p>a&lt;b</p>"), "ids escaped");
-        assertTrue(html.contains("Predictions of the student after 10 iterations"));
+        return report().optEvaluation(evalAfter(10))
+                .optPanels(List.of(new RunReport.Panel(id, RgbImage.blank(2, 1), gt, gt)), 10);
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.cluda.cli;
 
-import dev.cluda.config.ConfigLoader;
 import dev.cluda.config.Settings;
-import dev.cluda.io.HadoopFileStore;
-import java.io.File;
+import dev.cluda.jobs.ConfigFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +21,6 @@ final class ConfigOptions {
 
     /** Parses the configuration once; every command builds its typed records from the result. */
     Settings load() throws IOException {
-        if (config == null || !config.contains("://")) {
-            return ConfigLoader.load(config == null ? null : new File(config), overrides);
-        }
-        // read with the application's Hadoop configuration, as the run's data will be
-        return ConfigLoader.load(HadoopFileStore.forDriver(), config, overrides);
+        return ConfigFiles.load(config, overrides);
     }
 }

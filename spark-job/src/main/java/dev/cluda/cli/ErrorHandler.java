@@ -1,25 +1,20 @@
 package dev.cluda.cli;
 
+import dev.cluda.error.Causes;
 import dev.cluda.error.UserError;
 import dev.cluda.io.Redaction;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.NoSuchFileException;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
-import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Maps a failed command to the exit codes a scheduler acts on. A {@link UserError} or a missing
- * file anywhere in the cause chain (through {@code UncheckedIOException}, a Spark job's
- * {@code SparkException}, {@code ExecutionException} or {@code CompletionException}) is one line on stderr and
- * {@link #USER_ERROR}; any other {@link IOException} in the chain is {@link #RETRYABLE_IO} with
+ * file ({@link Causes#isUserError}) anywhere in the cause chain (through {@code UncheckedIOException},
+ * a Spark job's {@code SparkException}, {@code ExecutionException} or {@code CompletionException}) is
+ * one line on stderr and {@link #USER_ERROR}; any other {@link IOException} in the chain is {@link #RETRYABLE_IO} with
  * its stack trace; anything else is a bug: {@link #INTERNAL} with the full stack trace. Every line
  * goes through a {@link Redaction}, so S3 keys never reach the terminal.
  */
@@ -49,13 +44,13 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         String prefix = "cluda " + commandLine.getCommandName() + ": ";
-        Throwable user = find(ex, ErrorHandler::isUserError);
+        Throwable user = Causes.first(ex, Causes::isUserError);
         if (user != null) {
             err.println(prefix + "error: " + redaction.redact(message(user)));
             err.flush();
             return USER_ERROR;
         }
-        Throwable io = find(ex, t -> t instanceof IOException);
+        Throwable io = Causes.first(ex, t -> t instanceof IOException);
         if (io != null) {
             err.println(prefix + "I/O error (retry may succeed): " + redaction.redact(message(io)));
             printStackTrace(ex, err);
@@ -64,26 +59,6 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         err.println(prefix + "internal error");
         printStackTrace(ex, err);
         return INTERNAL;
-    }
-
-    /**
-     * Our own user errors, and a file that does not exist: a path the user named (a checkpoint,
-     * a prediction, a config file) is the usual cause, and rerunning cannot make it appear.
-     */
-    private static boolean isUserError(Throwable t) {
-        return t instanceof UserError || t instanceof FileNotFoundException || t instanceof NoSuchFileException;
-    }
-
-    /** The first throwable in the cause chain of {@code top} (itself included) that matches. */
-    private static Throwable find(Throwable top, Predicate<Throwable> matches) {
-        // A cause chain can loop; stop at the first throwable seen twice.
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = top; t != null && seen.add(t); t = t.getCause()) {
-            if (matches.test(t)) {
-                return t;
-            }
-        }
-        return null;
     }
 
     private static String message(Throwable t) {

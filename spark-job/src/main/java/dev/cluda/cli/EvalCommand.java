@@ -1,7 +1,6 @@
 package dev.cluda.cli;
 
 import dev.cluda.config.CludaConfig;
-import dev.cluda.config.DatasetConfig;
 import dev.cluda.data.DatasetKind;
 import dev.cluda.error.UserInputException;
 import dev.cluda.eval.ClassTable;
@@ -126,19 +125,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         CheckpointLocation location = CheckpointLocation.resolve(store, source.checkpoint);
         CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
-        DatasetKind kind;
-        String datasetRoot;
-        if (dataset != null) {
-            kind = DatasetKind.parse(dataset);
-            datasetRoot = root;
-        } else {
-            DatasetConfig.ResolvedDataset resolved = config.data().evalDataset().resolve(false);
-            kind = resolved.kind();
-            datasetRoot = resolved.root();
-        }
-        CheckpointInference request = new CheckpointInference(location, which, config.model().spec(),
-                config.eval().size(), kind, datasetRoot, split == null ? config.data().evalSplit() : split,
-                config.data().onBadSample(), partitions, config.hrda().inference());
+        CheckpointInference request = DistributedEvalJob.request(location, config, which,
+                dataset == null ? null : DatasetKind.parse(dataset), root, split, partitions);
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda eval")) {
             return DistributedEvalJob.run(session.session(), store, request);
         }

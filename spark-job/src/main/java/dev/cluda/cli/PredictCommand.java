@@ -1,20 +1,13 @@
 package dev.cluda.cli;
 
 import dev.cluda.config.CludaConfig;
-import dev.cluda.error.UserInputException;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
-import dev.cluda.io.OutputDirectory;
-import dev.cluda.jobs.CheckpointInference;
 import dev.cluda.jobs.CheckpointLocation;
 import dev.cluda.jobs.CheckpointWeights;
-import dev.cluda.jobs.InferenceImages;
 import dev.cluda.jobs.PredictJob;
 import dev.cluda.jobs.SparkSessions;
-import java.io.FileNotFoundException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,48 +60,20 @@ final class PredictCommand implements Callable<Integer> {
         FileStore store = HadoopFileStore.forDriver();
         CheckpointLocation location = CheckpointLocation.resolve(store, checkpoint);
         CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
-        String images = CheckpointLocation.absolute(input);
-        String outDir = CheckpointLocation.absolute(out);
-        checkInput(store, images, outDir);
-        OutputDirectory.prepare(store, outDir, overwrite ? OutputDirectory.IfExists.OVERWRITE
-                : OutputDirectory.IfExists.FAIL, false);
-        CheckpointInference inference = new CheckpointInference(location, which, config.model().spec(),
-                config.eval().size(), new InferenceImages.Files(images), config.data().onBadSample(), partitions,
-                config.hrda().inference());
+        PredictJob.Request request = PredictJob.prepare(store, location, config, which, input, out, overwrite,
+                partitions);
         long start = System.nanoTime();
         PredictJob.Result result;
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda predict")) {
-            result = PredictJob.run(session.session(), store, new PredictJob.Request(inference, outDir));
+            result = PredictJob.run(session.session(), store, request);
         }
         PrintWriter console = spec.commandLine().getOut();
         console.printf(Locale.ROOT, "predict: %d images (%d skipped) with the %s of iteration %d, wrote train-id PNGs "
                         + "to %s and overlays to %s in %.1f s%n", result.images(), result.skippedImages(),
-                which.partName(), location.iteration(), outDir, store.resolve(outDir, PredictJob.OVERLAY_DIR),
+                which.partName(), location.iteration(), request.outDir(),
+                store.resolve(request.outDir(), PredictJob.OVERLAY_DIR),
                 (System.nanoTime() - start) / 1e9);
         console.flush();
         return 0;
-    }
-
-    /**
-     * Refuses, before {@code --out} is touched, an input that does not exist and one inside
-     * {@code --out}, which {@code --overwrite} would delete and whose predictions would land among the inputs.
-     */
-    private static void checkInput(FileStore store, String images, String outDir) throws IOException {
-        if (!store.exists(images)) {
-            throw new FileNotFoundException("--input " + images + " does not exist");
-        }
-        String in = comparable(images);
-        String dir = comparable(outDir);
-        if (in.equals(dir) || in.startsWith(dir.endsWith("/") ? dir : dir + "/")) {
-            throw new UserInputException("--input " + images + " is inside --out " + outDir
-                    + "; write the predictions to another folder");
-        }
-    }
-
-    /** {@code path} as scheme, authority and path, a plain local path as a {@code file:} URI's. */
-    private static String comparable(String path) {
-        URI uri = new org.apache.hadoop.fs.Path(path).toUri();
-        String scheme = uri.getScheme() == null ? "file" : uri.getScheme().toLowerCase(Locale.ROOT);
-        return scheme + "://" + (uri.getAuthority() == null ? "" : uri.getAuthority()) + uri.getPath();
     }
 }

@@ -3,12 +3,12 @@ package dev.cluda.cli;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.HadoopFileStore;
-import dev.cluda.io.OutputDirectory;
 import dev.cluda.synth.SynthSpec;
 import dev.cluda.synth.SynthSummary;
 import dev.cluda.synth.SyntheticBenchmarkWriter;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,21 +44,18 @@ final class SynthCommand implements Callable<Integer> {
         String dir = out != null ? out : config.data().source().root();
         FileStore store = HadoopFileStore.forDriver();
         PrintWriter console = spec.commandLine().getOut();
-        if (SyntheticBenchmarkWriter.matches(synth, store, dir)) {
-            console.println("synth: " + dir + " already holds this benchmark (" + SyntheticBenchmarkWriter.MANIFEST
-                    + " matches); nothing to do");
+        Optional<SynthSummary> written = SyntheticBenchmarkWriter.writeUnlessPresent(synth, store, dir, overwrite,
+                line -> {
+                    console.println("synth: " + line);
+                    console.flush();
+                });
+        if (written.isPresent()) {
+            SynthSummary summary = written.get();
+            console.println(summary.describe());
+            console.printf(Locale.ROOT, "synth: wrote %d images to %s in %.1f s%n", summary.images(), dir,
+                    summary.seconds());
             console.flush();
-            return 0;
         }
-        OutputDirectory.prepare(store, dir, overwrite ? OutputDirectory.IfExists.OVERWRITE : OutputDirectory.IfExists.FAIL, false);
-        console.printf(Locale.ROOT, "synth: writing %d source + %d target-train + %d target-val images (%dx%d, style %.2f) to %s%n",
-                synth.sourceImages(), synth.targetTrainImages(), synth.targetValImages(), synth.width(), synth.height(),
-                synth.styleStrength(), dir);
-        console.flush();
-        SynthSummary summary = SyntheticBenchmarkWriter.write(synth, store, dir);
-        console.println(summary.describe());
-        console.printf(Locale.ROOT, "synth: wrote %d images to %s in %.1f s%n", summary.images(), dir, summary.seconds());
-        console.flush();
         return 0;
     }
 }

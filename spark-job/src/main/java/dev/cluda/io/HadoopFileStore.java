@@ -94,9 +94,18 @@ public final class HadoopFileStore implements FileStore {
      * @throws IllegalArgumentException if the S3 variables are malformed or incomplete
      */
     public static HadoopFileStore forDriver() {
-        Configuration conf = runningSession()
-                .map(s -> new Configuration(s.sparkContext().hadoopConfiguration()))
-                .orElseGet(() -> SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+        return runningSession().map(HadoopFileStore::forSession).orElseGet(() -> new HadoopFileStore(
+                S3Settings.fromEnvironment().applyTo(SparkHadoopUtil.get().newConfiguration(new SparkConf()))));
+    }
+
+    /**
+     * The driver's store of {@code spark}, a running session (a notebook's): a copy of its Hadoop
+     * configuration plus the S3 settings of the environment, as {@link #forDriver()} builds it.
+     *
+     * @throws IllegalArgumentException if the S3 variables are malformed or incomplete
+     */
+    public static HadoopFileStore forSession(SparkSession spark) {
+        Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
         return new HadoopFileStore(S3Settings.fromEnvironment().applyTo(conf));
     }
 

@@ -1,5 +1,8 @@
 package dev.cluda.jobs;
 
+import dev.cluda.config.CludaConfig;
+import dev.cluda.config.DatasetConfig;
+import dev.cluda.data.DatasetKind;
 import dev.cluda.data.Sample;
 import dev.cluda.eval.ConfusionMatrix;
 import dev.cluda.eval.EvalResult;
@@ -27,6 +30,36 @@ public final class DistributedEvalJob {
     }
 
     private DistributedEvalJob() {
+    }
+
+    /**
+     * What {@code cluda eval --checkpoint} evaluates: the {@code weights} network of the checkpoint,
+     * built and run as {@code config} says ({@code model.*}, {@code eval.size}, {@code data.onBadSample},
+     * HRDA's inference), over a split of a dataset.
+     *
+     * @param kind the dataset, or null (with {@code root} null) for the configuration's evaluation
+     *     dataset ({@code data.target}, or {@code data.target.evalRoot} when set)
+     * @param root the dataset's root, or null (with {@code kind} null)
+     * @param split the split, or null for {@code data.target.evalSplit}
+     * @param partitions Spark partitions, 0 for Spark's default parallelism
+     * @throws IllegalArgumentException if only one of {@code kind} and {@code root} is given
+     */
+    public static CheckpointInference request(CheckpointLocation checkpoint, CludaConfig config,
+                                              CheckpointWeights weights, DatasetKind kind, String root, String split,
+                                              int partitions) {
+        if ((kind == null) != (root == null)) {
+            throw new IllegalArgumentException("give a dataset kind and root together, or neither for data.target");
+        }
+        DatasetKind datasetKind = kind;
+        String datasetRoot = root;
+        if (kind == null) {
+            DatasetConfig.ResolvedDataset resolved = config.data().evalDataset().resolve(false);
+            datasetKind = resolved.kind();
+            datasetRoot = resolved.root();
+        }
+        return new CheckpointInference(checkpoint, weights, config.model().spec(), config.eval().size(), datasetKind,
+                datasetRoot, split == null ? config.data().evalSplit() : split, config.data().onBadSample(),
+                partitions, config.hrda().inference());
     }
 
     /**

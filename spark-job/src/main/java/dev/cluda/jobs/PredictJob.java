@@ -1,5 +1,6 @@
 package dev.cluda.jobs;
 
+import dev.cluda.config.CludaConfig;
 import dev.cluda.data.LabelMap;
 import dev.cluda.data.PngCodec;
 import dev.cluda.data.RgbImage;
@@ -9,8 +10,11 @@ import dev.cluda.eval.PredictionOverlay;
 import dev.cluda.eval.PredictionScorer;
 import dev.cluda.eval.SegmentationEvaluator;
 import dev.cluda.io.FileStore;
+import dev.cluda.io.OutputDirectory;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
@@ -55,6 +59,56 @@ public final class PredictJob {
     }
 
     private PredictJob() {
+    }
+
+    /**
+     * The request of {@code cluda predict}, checked, with its output folder prepared: the
+     * {@code weights} network of the checkpoint, built and run as {@code config} says, over the
+     * images at {@code input} (a file, or a folder or URI prefix searched recursively), into
+     * {@code out}. Relative local paths are made absolute, so executors open what the driver checked.
+     *
+     * @param overwrite delete a non-empty {@code out} first ({@code --overwrite}) instead of refusing it
+     * @param partitions Spark partitions, 0 for Spark's default parallelism
+     * @throws FileNotFoundException if {@code input} does not exist
+     * @throws UserInputException if {@code input} lies inside {@code out} (which {@code overwrite}
+     *     would delete, and where the predictions would land among the inputs), or if {@code out}
+     *     holds files and {@code overwrite} is false
+     */
+    public static Request prepare(FileStore store, CheckpointLocation checkpoint, CludaConfig config,
+                                  CheckpointWeights weights, String input, String out, boolean overwrite,
+                                  int partitions) throws IOException {
+        String images = CheckpointLocation.absolute(input);
+        String outDir = CheckpointLocation.absolute(out);
+        checkInput(store, images, outDir);
+        OutputDirectory.prepare(store, outDir, overwrite ? OutputDirectory.IfExists.OVERWRITE
+                : OutputDirectory.IfExists.FAIL, false);
+        CheckpointInference inference = new CheckpointInference(checkpoint, weights, config.model().spec(),
+                config.eval().size(), new InferenceImages.Files(images), config.data().onBadSample(), partitions,
+                config.hrda().inference());
+        return new Request(inference, outDir);
+    }
+
+    /**
+     * Refuses, before {@code --out} is touched, an input that does not exist and one inside
+     * {@code --out}, which {@code --overwrite} would delete and whose predictions would land among the inputs.
+     */
+    private static void checkInput(FileStore store, String images, String outDir) throws IOException {
+        if (!store.exists(images)) {
+            throw new FileNotFoundException("--input " + images + " does not exist");
+        }
+        String in = comparable(images);
+        String dir = comparable(outDir);
+        if (in.equals(dir) || in.startsWith(dir.endsWith("/") ? dir : dir + "/")) {
+            throw new UserInputException("--input " + images + " is inside --out " + outDir
+                    + "; write the predictions to another folder");
+        }
+    }
+
+    /** {@code path} as scheme, authority and path, a plain local path as a {@code file:} URI's. */
+    private static String comparable(String path) {
+        URI uri = new org.apache.hadoop.fs.Path(path).toUri();
+        String scheme = uri.getScheme() == null ? "file" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return scheme + "://" + (uri.getAuthority() == null ? "" : uri.getAuthority()) + uri.getPath();
     }
 
     /**

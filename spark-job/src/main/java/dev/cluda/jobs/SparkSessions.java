@@ -64,6 +64,18 @@ public final class SparkSessions {
         return new Lease(session, owned);
     }
 
+    /**
+     * {@code session}, started and stopped by its owner (a notebook), for a job: the environment's
+     * S3 settings are applied to its Hadoop configuration as {@link #open} applies them; the lease
+     * never stops it.
+     *
+     * @throws IllegalArgumentException if the S3 environment variables are malformed
+     */
+    public static Lease borrow(SparkSession session) {
+        S3Settings.fromEnvironment().applyTo(session.sparkContext().hadoopConfiguration());
+        return new Lease(session, false);
+    }
+
     private static boolean isLive(Option<SparkSession> session) {
         return session.isDefined() && !session.get().sparkContext().isStopped();
     }

@@ -8,27 +8,35 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Spark application's packages point one way: the command line ({@code cli}) uses the jobs,
- * the jobs use the Hadoop file stores ({@code io}), never the reverse, so a job runs the same from a
- * notebook as from {@code cluda}.
+ * The Spark application's packages point one way, {@code io ← jobs ← api ← cli}: the command line
+ * ({@code cli}) may use the notebook API ({@code api}), both use the jobs, the jobs use the Hadoop
+ * file stores ({@code io}), never the reverse, so a job runs the same from a notebook as from
+ * {@code cluda}.
  */
 class SparkJobLayersTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.cluda.cli", "dev.cluda.jobs", "dev.cluda.io");
+            .importPackages("dev.cluda.cli", "dev.cluda.api", "dev.cluda.jobs", "dev.cluda.io");
 
     @Test
-    void jobs_doNotUseTheCommandLine() {
-        noClasses().that().resideInAPackage("dev.cluda.jobs..").should().dependOnClassesThat()
+    void api_doesNotUseTheCommandLine() {
+        noClasses().that().resideInAPackage("dev.cluda.api..").should().dependOnClassesThat()
                 .resideInAPackage("dev.cluda.cli..").check(CLASSES);
     }
 
     @Test
-    void fileStores_doNotUseJobsOrTheCommandLine() {
+    void jobs_doNotUseTheApiOrTheCommandLine() {
+        noClasses().that().resideInAPackage("dev.cluda.jobs..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.cluda.api..", "dev.cluda.cli..").check(CLASSES);
+    }
+
+    @Test
+    void fileStores_doNotUseJobsTheApiOrTheCommandLine() {
         noClasses().that().resideInAPackage("dev.cluda.io..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.cluda.jobs..", "dev.cluda.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.cluda.jobs..", "dev.cluda.api..",
+                        "dev.cluda.cli..")
                 .check(CLASSES);
     }
 }

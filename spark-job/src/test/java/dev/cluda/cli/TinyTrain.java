@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tiny {@code cluda train} of the CLI tests: {@code conf/synthetic.conf} shrunk to a 6 + 4 + 2
- * image 128×64 benchmark, MiT-B0 with a 16-wide head, 64×64 crops and 4 iterations.
+ * The tiny {@code cluda train} of the CLI tests (and of the notebook API's test): {@code conf/synthetic.conf}
+ * shrunk to a 6 + 4 + 2 image 128×64 benchmark, MiT-B0 with a 16-wide head, 64×64 crops and 4 iterations.
  */
-final class TinyTrain {
+public final class TinyTrain {
 
     private TinyTrain() {
     }
 
     /** The repository root: the nearest folder at or above the working directory with conf/synthetic.conf. */
-    static Path syntheticConf() {
+    public static Path syntheticConf() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("conf/synthetic.conf"))) {
                 return p.resolve("conf/synthetic.conf");
@@ -25,7 +25,7 @@ final class TinyTrain {
     }
 
     /** The tiny run's {@code --set} values, with the benchmark in {@code data/synthetic}, then {@code extra}. */
-    static List<String> overrides(Path data, String... extra) {
+    public static List<String> overrides(Path data, String... extra) {
         String root = data.resolve("synthetic").toString();
         List<String> out = new ArrayList<>(List.of(
                 "synth.sourceImages=6", "synth.targetTrainImages=4", "synth.targetValImages=2",
