@@ -10,7 +10,6 @@ import dev.cluda.eval.EvalJson;
 import dev.cluda.eval.EvalResult;
 import dev.cluda.io.FileStore;
 import dev.cluda.io.OutputDirectory;
-import dev.cluda.io.RunDirectoryLock;
 import dev.cluda.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,22 +109,14 @@ public final class Retraining {
         // 2. training from the warm start; a crashed round resumes from its checkpoint
         EvalResult trained = EvalJsonIfFinished.read(store, runDir, config.train().iters());
         if (trained == null) {
-            boolean resume = store.exists(runDir);
-            if (config.data().checkAtStart()) {
-                TrainingDataCheck.run(spark, config, store, log);
-            }
-            if (config.ranks() > 1) {
-                DistributedTrainJob.run(spark, config, runDir, resume);
-            } else {
-                try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, runDir)) {
-                    new Trainer(config, store, runDir, new Trainer.Listener() {
+            // as cluda train --resume: a fresh start, or the crashed round's run continued from its checkpoint
+            TrainingRun.run(config, store, runDir, OutputDirectory.IfExists.RESUME, ranks -> SparkSessions.borrow(spark),
+                    new Trainer.Listener() {
                         @Override
                         public void message(String line) {
                             log.accept(line);
                         }
-                    }).run(resume);
-                }
-            }
+                    });
             trained = EvalJsonIfFinished.read(store, runDir, config.train().iters());
             if (trained == null) {
                 throw new IllegalStateException("round " + number + " trained but " + runDir + "/eval.json is not"
