@@ -176,6 +176,12 @@ class ClusterJarTest {
             assertTrue(!command.contains(jar.getFileName().toString()), command);
             assertTrue(Files.isRegularFile(work.resolve(jar.getFileName())), "no " + jar.getFileName() + " in " + work);
         }
+        // the executors' copies of the jar: 0.4 GB each, two per application (a failing run keeps them)
+        try (Stream<Path> copies = Files.walk(sparkHome.resolve("work"))) {
+            for (Path copy : copies.filter(p -> p.getFileName().equals(jar.getFileName())).toList()) {
+                Files.delete(copy);
+            }
+        }
     }
 
     /** {@code cluda <command> --config conf/synthetic.conf [--out out] --set ...}. */
