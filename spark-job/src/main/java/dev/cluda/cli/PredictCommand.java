@@ -29,27 +29,16 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR_OR_CKPT",
-            description = "run directory (its checkpoints/latest), or an iter_*.ckpt file")
-    String checkpoint;
+    @Mixin
+    CheckpointJobOptions job;
 
     @Option(names = "--input", required = true, paramLabel = "PATH",
             description = "an image file, or a folder or URI prefix searched recursively for *.png, *.jpg and *.jpeg")
     String input;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (local path or Hadoop URI)")
-    String out;
-
     @Option(names = "--weights", defaultValue = "student", paramLabel = "student|teacher",
             description = "network of the checkpoint to run (default: ${DEFAULT-VALUE}, the one evaluation scores)")
     String weights;
-
-    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-            description = "Spark partitions (default: Spark's default parallelism)")
-    int partitions;
-
-    @Option(names = "--overwrite", description = "delete a non-empty --out first")
-    boolean overwrite;
 
     @Spec
     CommandSpec spec;
@@ -58,10 +47,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CheckpointWeights which = CheckpointWeights.parse(weights);
         FileStore store = HadoopFileStore.forDriver();
-        CheckpointLocation location = CheckpointLocation.resolve(store, checkpoint);
+        CheckpointLocation location = CheckpointLocation.resolve(store, job.checkpoint);
         CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
-        PredictJob.Request request = PredictJob.prepare(store, location, config, which, input, out, overwrite,
-                partitions);
+        PredictJob.Request request = PredictJob.prepare(store, location, config, which, input, job.out, job.overwrite,
+                job.partitions);
         long start = System.nanoTime();
         PredictJob.Result result;
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda predict")) {

@@ -32,12 +32,8 @@ final class PseudoLabelsCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR_OR_CKPT",
-            description = "run directory (its checkpoints/latest), or an iter_*.ckpt file")
-    String checkpoint;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (local path or Hadoop URI)")
-    String out;
+    @Mixin
+    CheckpointJobOptions job;
 
     @Option(names = "--split", paramLabel = "NAME",
             description = "target split to label (default: data.target.split of the configuration)")
@@ -47,13 +43,6 @@ final class PseudoLabelsCommand implements Callable<Integer> {
             description = "network of the checkpoint to run (default: ${DEFAULT-VALUE})")
     String weights;
 
-    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-            description = "Spark partitions (default: Spark's default parallelism)")
-    int partitions;
-
-    @Option(names = "--overwrite", description = "delete a non-empty --out first")
-    boolean overwrite;
-
     @Spec
     CommandSpec spec;
 
@@ -61,17 +50,17 @@ final class PseudoLabelsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CheckpointWeights which = CheckpointWeights.parse(weights);
         FileStore store = HadoopFileStore.forDriver();
-        CheckpointLocation location = CheckpointLocation.resolve(store, checkpoint);
+        CheckpointLocation location = CheckpointLocation.resolve(store, job.checkpoint);
         CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
         DatasetConfig target = config.data().target();
         DatasetConfig.ResolvedDataset dataset = target.resolve(false);
-        String outDir = CheckpointLocation.absolute(out);
-        OutputDirectory.prepare(store, outDir, overwrite ? OutputDirectory.IfExists.OVERWRITE
+        String outDir = CheckpointLocation.absolute(job.out);
+        OutputDirectory.prepare(store, outDir, job.overwrite ? OutputDirectory.IfExists.OVERWRITE
                 : OutputDirectory.IfExists.FAIL, false);
         String root = CheckpointLocation.absolute(dataset.root());
         CheckpointInference inference = new CheckpointInference(location, which, config.model().spec(),
                 config.eval().size(), dataset.kind(), root, split == null ? target.split() : split,
-                config.data().onBadSample(), partitions, config.hrda().inference());
+                config.data().onBadSample(), job.partitions, config.hrda().inference());
         PseudoLabelJob.Request request = new PseudoLabelJob.Request(inference, config.uda().pseudoThreshold(), outDir);
         long start = System.nanoTime();
         PseudoLabelJob.Result result;
@@ -84,7 +73,7 @@ final class PseudoLabelsCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "pseudo-labels: %d images (%d skipped), mean confidence %.3f, %.1f %% of pixels "
                         + "with p >= %s, mIoU %.2f against %d ground-truth images, wrote %s in %.1f s%n",
                 stats.images(), stats.skippedImages(), stats.meanConfidence(), 100 * stats.fractionAboveThreshold(),
-                stats.threshold(), miou, stats.labelledImages(), out, (System.nanoTime() - start) / 1e9);
+                stats.threshold(), miou, stats.labelledImages(), job.out, (System.nanoTime() - start) / 1e9);
         console.flush();
         return 0;
     }
