@@ -135,10 +135,13 @@ public final class ResultsPage {
                 errors.add(Double.isNaN(s.std()) ? 0.0 : s.std());
             }
         });
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(480, 90 * names.size())).height(360)
-                .title(plan.title()).yAxisTitle("mIoU (%), mean ± std over seeds").build();
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(720, 110 * names.size())).height(400)
+                .title("mIoU per row: mean ± std over seeds").yAxisTitle("target mIoU (%)").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(30);
+        // differences of a point or two must stay visible: the axis starts below the lowest bar, not at 0
+        double lowest = means.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        chart.getStyler().setYAxisMin(Math.max(0, Math.floor((lowest - 5) / 10) * 10));
         if (names.isEmpty()) {
             names.add("(no finished run yet)");
             means.add(0.0);
