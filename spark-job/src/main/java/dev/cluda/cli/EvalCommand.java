@@ -123,8 +123,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserInputException("give --dataset and --root together, or neither to "
                     + "evaluate the configuration's data.target");
         }
-        CheckpointLocation location = CheckpointLocation.resolve(store, source.checkpoint);
-        CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
+        ConfigOptions.CheckpointAndConfig resolved = configOptions.forCheckpoint(store, source.checkpoint);
+        CheckpointLocation location = resolved.location();
+        CludaConfig config = resolved.config();
         CheckpointInference request = DistributedEvalJob.request(location, config, which,
                 dataset == null ? null : DatasetKind.parse(dataset), root, split, partitions);
         try (SparkSessions.Lease session = SparkSessions.open(null, "cluda eval")) {

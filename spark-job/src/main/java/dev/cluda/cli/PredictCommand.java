@@ -47,8 +47,9 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CheckpointWeights which = CheckpointWeights.parse(weights);
         FileStore store = HadoopFileStore.forDriver();
-        CheckpointLocation location = CheckpointLocation.resolve(store, job.checkpoint);
-        CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
+        ConfigOptions.CheckpointAndConfig resolved = configOptions.forCheckpoint(store, job.checkpoint);
+        CheckpointLocation location = resolved.location();
+        CludaConfig config = resolved.config();
         PredictJob.Request request = PredictJob.prepare(store, location, config, which, input, job.out, job.overwrite,
                 job.partitions);
         long start = System.nanoTime();

@@ -50,8 +50,9 @@ final class PseudoLabelsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CheckpointWeights which = CheckpointWeights.parse(weights);
         FileStore store = HadoopFileStore.forDriver();
-        CheckpointLocation location = CheckpointLocation.resolve(store, job.checkpoint);
-        CludaConfig config = CludaConfig.from(location.loadConfig(store, configOptions.config, configOptions.overrides));
+        ConfigOptions.CheckpointAndConfig resolved = configOptions.forCheckpoint(store, job.checkpoint);
+        CheckpointLocation location = resolved.location();
+        CludaConfig config = resolved.config();
         DatasetConfig target = config.data().target();
         DatasetConfig.ResolvedDataset dataset = target.resolve(false);
         String outDir = CheckpointLocation.absolute(job.out);

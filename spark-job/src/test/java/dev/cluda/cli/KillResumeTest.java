@@ -51,8 +51,6 @@ class KillResumeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUCKET = "cluda-killresume";
-    private static final List<String> S3_PROPERTIES = List.of(S3Settings.PROP_ENDPOINT, S3Settings.PROP_REGION,
-            S3Settings.PROP_PATH_STYLE, S3Settings.PROP_ACCESS_KEY, S3Settings.PROP_SECRET_KEY);
     /** {@code TempFiles}' names: hidden, the target name, digits, {@code .tmp}. */
     private static final Pattern TEMP_NAME = Pattern.compile("\\.[^/\\\\]+?\\.?[0-9]+\\.tmp");
     private static final String LAST_CHECKPOINT = "checkpoints/iter_00000006.ckpt";
@@ -111,17 +109,12 @@ class KillResumeTest {
     void train_onS3_failedAndResumedEqualsUninterrupted_lockOnlyAdvisory() throws IOException {
         try (S3ProxyServer server = S3ProxyServer.start(Duration.ofSeconds(60))) {
             server.createBucket(BUCKET);
-            S3Settings s3 = server.settings();
-            System.setProperty(S3Settings.PROP_ENDPOINT, s3.endpoint());
-            System.setProperty(S3Settings.PROP_REGION, s3.region());
-            System.setProperty(S3Settings.PROP_PATH_STYLE, "true");
-            System.setProperty(S3Settings.PROP_ACCESS_KEY, S3ProxyServer.ACCESS_KEY);
-            System.setProperty(S3Settings.PROP_SECRET_KEY, S3ProxyServer.SECRET_KEY);
+            server.exportSystemProperties();
             try {
                 runOnS3(HadoopFileStore.fromEnvironment());
             } finally {
                 closeCachedFileSystem(); // so no later class gets one with this server's dead endpoint
-                S3_PROPERTIES.forEach(System::clearProperty);
+                S3ProxyServer.clearSystemProperties();
             }
         }
     }

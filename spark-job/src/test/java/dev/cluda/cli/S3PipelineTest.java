@@ -61,8 +61,6 @@ class S3PipelineTest {
     private static final String RUN2 = "s3a://" + BUCKET + "/runs/r2";
     private static final String PSEUDO = "s3a://" + BUCKET + "/pseudo";
     private static final String EVAL = "s3a://" + BUCKET + "/eval";
-    private static final List<String> PROPERTIES = List.of(S3Settings.PROP_ENDPOINT, S3Settings.PROP_REGION,
-            S3Settings.PROP_PATH_STYLE, S3Settings.PROP_ACCESS_KEY, S3Settings.PROP_SECRET_KEY);
     /** The benchmark of every command: synth, stats and train must agree or training regenerates it. */
     private static final List<String> SYNTH = List.of("synth.sourceImages=6", "synth.targetTrainImages=4",
             "synth.targetValImages=2", "synth.width=128", "synth.height=64");
@@ -79,12 +77,7 @@ class S3PipelineTest {
     static void start() throws IOException {
         server = S3ProxyServer.start(Duration.ofSeconds(60));
         server.createBucket(BUCKET);
-        S3Settings s3 = server.settings();
-        System.setProperty(S3Settings.PROP_ENDPOINT, s3.endpoint());
-        System.setProperty(S3Settings.PROP_REGION, s3.region());
-        System.setProperty(S3Settings.PROP_PATH_STYLE, "true");
-        System.setProperty(S3Settings.PROP_ACCESS_KEY, S3ProxyServer.ACCESS_KEY);
-        System.setProperty(S3Settings.PROP_SECRET_KEY, S3ProxyServer.SECRET_KEY);
+        server.exportSystemProperties();
         capture = new LogCapture(Map.of(
                 "org.apache.hadoop", Level.INFO,
                 "org.apache.hadoop.fs.s3a", Level.DEBUG,
@@ -107,7 +100,7 @@ class S3PipelineTest {
             }
             closeCachedFileSystem(); // so no later class gets one with this server's dead endpoint
         } finally {
-            PROPERTIES.forEach(System::clearProperty);
+            S3ProxyServer.clearSystemProperties();
             if (server != null) {
                 server.close();
             }

@@ -179,6 +179,27 @@ public final class S3ProxyServer implements AutoCloseable {
                 .optCredentials(ACCESS_KEY, SECRET_KEY).build();
     }
 
+    /**
+     * Points this JVM's commands at this server the way a user would, through the system properties
+     * {@link S3Settings} reads (endpoint, region, path style, keys); undo with {@link #clearSystemProperties()}.
+     */
+    public void exportSystemProperties() {
+        S3Settings s3 = settings();
+        System.setProperty(S3Settings.PROP_ENDPOINT, s3.endpoint());
+        System.setProperty(S3Settings.PROP_REGION, s3.region());
+        System.setProperty(S3Settings.PROP_PATH_STYLE, "true");
+        System.setProperty(S3Settings.PROP_ACCESS_KEY, ACCESS_KEY);
+        System.setProperty(S3Settings.PROP_SECRET_KEY, SECRET_KEY);
+    }
+
+    /** Removes what {@link #exportSystemProperties()} set. */
+    public static void clearSystemProperties() {
+        for (String key : java.util.List.of(S3Settings.PROP_ENDPOINT, S3Settings.PROP_REGION,
+                S3Settings.PROP_PATH_STYLE, S3Settings.PROP_ACCESS_KEY, S3Settings.PROP_SECRET_KEY)) {
+            System.clearProperty(key);
+        }
+    }
+
     /** Creates a bucket (S3A cannot): one signed PUT with the AWS SDK that S3A itself uses. */
     public void createBucket(String name) {
         AmazonS3 s3 = AmazonS3ClientBuilder.standard()
