@@ -21,12 +21,14 @@ final class ConvBnRelu extends SingleInputBlock {
 
     private final Conv2d conv;
     private final BatchNorm bn;
+    private final int atrousDepthwise;
 
     /**
      * @param groups 1 for a dense conv, {@code Cin} for a depthwise conv (then {@code out} must be Cin)
      */
     ConvBnRelu(int out, int kernel, int dilation, int groups, SeededInit init) {
         int pad = kernel == 1 ? 0 : dilation * (kernel / 2);
+        atrousDepthwise = groups > 1 && groups == out && dilation > 1 && kernel > 1 ? dilation : 0;
         conv = addChildBlock("conv", Conv2d.builder()
                 .setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(pad, pad))
@@ -43,7 +45,10 @@ final class ConvBnRelu extends SingleInputBlock {
 
     @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray y = conv.forward(ps, new NDList(x), training).head();
+        NDArray y = atrousDepthwise > 0
+                ? AtrousDepthwise.apply(x, ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training),
+                        atrousDepthwise)
+                : conv.forward(ps, new NDList(x), training).head();
         return Activation.relu(bn.forward(ps, new NDList(y), training).head());
     }
 

@@ -45,8 +45,15 @@ public final class StepBenchmark {
      * @param gemmSize side of the square fp32 matrices of the GEMM rate measured first in the same
      *     process (0: not measured)
      * @param profile time each phase of the step (mean ms per step in {@link Result#profileMs})
+     * @param trace where libtorch's operator profiler writes a Chrome trace of the timed steps
+     *     ({@code null}: not recorded); see {@link OperatorTrace}
      */
-    public record Options(int warmup, int steps, int rssEvery, int gemmSize, boolean profile) {
+    public record Options(int warmup, int steps, int rssEvery, int gemmSize, boolean profile, java.nio.file.Path trace) {
+
+        /** Without an operator trace. */
+        public Options(int warmup, int steps, int rssEvery, int gemmSize, boolean profile) {
+            this(warmup, steps, rssEvery, gemmSize, profile, null);
+        }
     }
 
     private StepBenchmark() {
@@ -90,6 +97,9 @@ public final class StepBenchmark {
             phases.clear();
             Map<String, Long> outside = new LinkedHashMap<>();
             long gcBefore = gcMillis();
+            if (options.trace() != null) {
+                OperatorTrace.start();
+            }
             for (int i = 0; i < steps; i++) {
                 long start = System.nanoTime();
                 session.iterate(warmup + i);
@@ -106,6 +116,9 @@ public final class StepBenchmark {
                     int done = i + 1;
                     residentMb().ifPresent(v -> rss.put(done, v));
                 }
+            }
+            if (options.trace() != null) {
+                OperatorTrace.stop(options.trace());
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);

@@ -12,6 +12,7 @@ import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.SparkSessions;
 import dev.cluda.jobs.StatsBenchmark;
 import dev.cluda.ndarray.GemmRate;
+import dev.cluda.train.OperatorTrace;
 import dev.cluda.train.StepBenchmark;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -64,6 +65,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--profile", description = "time each phase of the step (mean ms per step)")
         boolean profile;
 
+        @Option(names = "--trace", paramLabel = "FILE",
+                description = "record every libtorch operator of the timed steps (forward and backward, with shapes)"
+                        + " as a Chrome trace in FILE, and print the operators taking the most time")
+        java.nio.file.Path trace;
+
+        /** Operators listed from a trace, by self time per step. */
+        private static final int TRACE_TOP = 15;
+
         @Spec
         CommandSpec spec;
 
@@ -72,7 +81,7 @@ final class BenchCommand implements Runnable {
             CludaConfig config = CludaConfig.from(configOptions.load());
             PrintWriter err = spec.commandLine().getErr();
             StepBenchmark.Result r = StepBenchmark.run(config, HadoopFileStore.local(),
-                    new StepBenchmark.Options(warmup, steps, rssEvery, gemm, profile), line -> {
+                    new StepBenchmark.Options(warmup, steps, rssEvery, gemm, profile, trace), line -> {
                         err.println(line);
                         err.flush();
                     });
@@ -99,6 +108,12 @@ final class BenchCommand implements Runnable {
             if (profile) {
                 ObjectNode phases = node.putObject("profile_ms");
                 r.profileMs().forEach((phase, ms) -> phases.put(phase, round(ms, 1)));
+            }
+            if (trace != null) {
+                node.put("trace", trace.toString());
+                ObjectNode top = node.putObject("trace_self_ms");
+                OperatorTrace.bySelfTime(trace).stream().limit(TRACE_TOP).forEach(op ->
+                        top.put(op.name(), round(op.selfMs() / r.steps(), 1)));
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(json.writeValueAsString(node));
