@@ -2,9 +2,13 @@ package dev.cluda.loss;
 
 import dev.cluda.ndarray.HostArrays;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import dev.cluda.ndarray.Scalars;
 
@@ -157,17 +161,99 @@ public final class PixelContrastiveLoss {
             }
             NDArray loss = anchors.size() == 0
                     ? Scalars.mul(features.sum(), 0)
-                    : contrast(sub, features, confidence, anchors);
+                    : 2 / temperature <= blockFormSpan(ContrastSupport.computeType(features))
+                    ? blockContrast(sub, features, confidence, anchors)
+                    : maskedContrast(sub, features, confidence, anchors);
             loss.attach(parent);
             return loss;
         }
     }
 
     /**
-     * The loss over the kept pixels. Each N×N temporary is closed as soon as it is dead (autograd
-     * keeps what backward needs), which lowers the peak memory by about a third.
+     * The loss over the kept pixels in block form: the anchors sorted by class key, so that the
+     * positives of an anchor are the rest of its block. Only the negative sums need all N×N
+     * similarities, and they come from one exponential and one product with the block indicator
+     * ({@code c_i = log Σ_b M_{i,b} Σ_{k∈b} e^{s_ik}}, no subtraction of same-class terms); the
+     * positive terms are computed per block from that block's features. That is a handful of
+     * element-wise N×N passes forward and backward instead of the dozen of a masked N×N
+     * formulation; the sums are the same.
+     *
+     * <p>The shift of the exponential is each row's maximum similarity (detached; it cancels). For
+     * unit features the similarities span at most 2/τ, so no negative sum underflows while 2/τ stays
+     * below {@link #blockFormSpan}; smaller τ takes {@link #maskedContrast}. An anchor without
+     * negatives gets {@code c_i = −1e30}, so its terms are exactly 0, and a sum that underflows
+     * anyway (features that are not unit vectors) is clamped at the smallest normal value instead
+     * of giving log 0.
      */
-    private NDArray contrast(NDManager sub, NDArray features, NDArray confidence, AnchorSet anchors) {
+    NDArray blockContrast(NDManager sub, NDArray features, NDArray confidence, AnchorSet anchors) {
+        DataType type = ContrastSupport.computeType(features);
+        int n = anchors.size();
+        ClassBlocks blocks = ClassBlocks.of(anchors);
+        int[] order = blocks.order();
+        long[] sortedIndex = new long[n];
+        float[] counts = new float[n];
+        float[] noNegatives = new float[n];
+        for (int r = 0; r < n; r++) {
+            sortedIndex[r] = anchors.indices()[order[r]];
+            counts[r] = Math.max(anchors.positiveCounts()[order[r]], 1f);
+            noNegatives[r] = blocks.hasNegatives()[r] ? 0f : 1f;
+        }
+        NDArray index = HostArrays.create(sub, sortedIndex);
+        // the anchor indices are image-major (labels, π, domains); released reads the features pixel-major (§5.4)
+        NDArray f = releasedFlattening
+                ? ContrastSupport.gatherPixelsPixelMajor(features, index, type)
+                : ContrastSupport.gatherPixels(features, index, type);
+        NDArray pi = confidence == null ? null : confidence.toType(type, false).reshape(-1).get(index);
+
+        // c_i = log Σ_{k∈N(i)} e^{s_ik}: one N×N exponential, then per-block sums by a product with the indicator
+        int k = blocks.blocks();
+        float[] indicator = new float[n * k];
+        for (int b = 0; b < k; b++) {
+            for (int r = blocks.starts()[b]; r < blocks.starts()[b + 1]; r++) {
+                indicator[r * k + b] = 1f;
+            }
+        }
+        NDArray logits = Scalars.div(f.matMul(f.transpose()), temperature);
+        NDArray rowMax = logits.max(new int[] {1}, true).stopGradient();
+        NDArray exps = logits.sub(rowMax).exp();
+        logits.close();
+        NDArray blockSums = exps.matMul(HostArrays.create(sub, indicator, new Shape(n, k)).toType(type, false));
+        exps.close();
+        NDArray none = HostArrays.create(sub, noNegatives).toType(type, false).reshape(n, 1);
+        NDArray negativeSum = blockSums.mul(HostArrays.create(sub, blocks.negativeMask(), new Shape(n, k))
+                .toType(type, false)).sum(new int[] {1}, true).add(none);
+        double tiny = type == DataType.FLOAT64 ? Double.MIN_NORMAL : Float.MIN_NORMAL;
+        NDArray c = negativeSum.maximum(tiny).log().add(rowMax).add(Scalars.mul(none, ContrastSupport.MASKED_LOGIT));
+
+        // −ℓ_ij = softplus(c_i − s_ij) over the positives j ∈ P(i), the rest of i's block, weighted ρ_ij = π_i π_j
+        long[] cuts = Arrays.copyOfRange(Arrays.stream(blocks.starts()).asLongStream().toArray(), 1, k);
+        NDList fBlocks = f.split(cuts, 0);
+        NDList cBlocks = c.split(cuts, 0);
+        NDList piBlocks = pi == null ? null : pi.split(cuts, 0);
+        NDList perAnchor = new NDList(k);
+        for (int b = 0; b < k; b++) {
+            NDArray fb = fBlocks.get(b);
+            int size = blocks.size(b);
+            NDArray s = Scalars.div(fb.matMul(fb.transpose()), temperature);
+            NDArray negLogProb = Activation.softPlus(cBlocks.get(b).sub(s));
+            NDArray weight = sub.eye(size).toType(type, false).neg().add(1); // j ≠ i
+            if (pi != null) {
+                weight = weight.mul(piBlocks.get(b).reshape(1, size));
+            }
+            NDArray rows = negLogProb.mul(weight).sum(new int[] {1});
+            perAnchor.add(pi == null ? rows : rows.mul(piBlocks.get(b)));
+        }
+        NDArray sum = NDArrays.concat(perAnchor).div(HostArrays.create(sub, counts).toType(type, false)).sum();
+        return Scalars.div(sum, n);
+    }
+
+    /**
+     * The loss over the kept pixels with N×N pair masks and each row shifted by its maximum over its
+     * negatives, so that no negative sum underflows whatever τ is: the form for temperatures too small
+     * for {@link #blockContrast}. Each N×N temporary is closed as soon as it is dead (autograd keeps
+     * what backward needs), which lowers the peak memory by about a third.
+     */
+    NDArray maskedContrast(NDManager sub, NDArray features, NDArray confidence, AnchorSet anchors) {
         DataType type = ContrastSupport.computeType(features);
         int n = anchors.size();
         NDArray index = HostArrays.create(sub, anchors.indices());
@@ -207,6 +293,14 @@ public final class PixelContrastiveLoss {
         }
         NDArray positiveCounts = HostArrays.create(sub, anchors.positiveCounts()).toType(type, false).maximum(1);
         return Scalars.div(perAnchor.div(positiveCounts).sum(), n);
+    }
+
+    /**
+     * The largest similarity span 2/τ the block form takes: e^{−span} must stay a normal number of
+     * the compute type (FLOAT32 below e^{−87}, FLOAT64 below e^{−708}), with a margin.
+     */
+    static double blockFormSpan(DataType type) {
+        return type == DataType.FLOAT64 ? 600 : 80;
     }
 
     /** Builder; every setting is optional. */

@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PixelContrastiveLossTest {
 
@@ -342,6 +344,68 @@ class PixelContrastiveLossTest {
             assertTrue(Math.abs(consistent - released) > 1e-3, pairSet + ": consistent " + consistent
                     + " vs released " + released);
         }
+    }
+
+    /**
+     * The block form (anchors sorted by class, negative sums through the block indicator) against the
+     * masked N×N form, values and feature gradients, over every pair set, with and without π, both
+     * flattenings and stuff/thing separation, on labels with ignore pixels and singleton classes.
+     */
+    @ParameterizedTest(name = "{0} confidence={1} released={2} stuffThing={3} tau={4}")
+    @CsvSource({
+        "ALL, false, false, true, 1.0", "ALL, true, false, true, 0.1", "ALL, true, true, false, 1.0",
+        "SAME_DOMAIN, true, false, true, 1.0", "SAME_DOMAIN, false, true, true, 0.5",
+        "SOURCE_ONLY, true, false, false, 1.0", "SOURCE_ONLY, false, false, true, 0.05",
+    })
+    void blockForm_equalsMaskedForm_valuesAndGradients(PairSet pairSet, boolean withConfidence, boolean released,
+            boolean stuffThing, float tau) {
+        int b = 2;
+        int g = 5;
+        int n = b * g * g;
+        SplittableRandom random = new SplittableRandom(pairSet.ordinal() * 31L + (withConfidence ? 7 : 0));
+        double[][] f = randomUnit(random, n, 6);
+        int[] y = new int[n];
+        int[] dom = new int[n];
+        double[] pi = new double[n];
+        for (int i = 0; i < n; i++) {
+            int draw = random.nextInt(10);
+            y[i] = draw == 9 ? 255 : draw < 4 ? 0 : draw < 6 ? 13 : draw < 8 ? 11 : 2; // road, car, person, wall
+            dom[i] = (i / (g * g) + i) % 2; // both domains in both images
+            pi[i] = 0.5 + random.nextDouble() / 2;
+        }
+        y[3] = 17; // a class with one pixel: an anchor without positives
+        PixelContrastiveLoss contrast = loss().optTemperature(tau).optPairSet(pairSet).optReleasedFlattening(released)
+                .optStuffThingSeparation(stuffThing).build();
+        double[] values = new double[2];
+        double[][] gradients = new double[2][];
+        for (int form = 0; form < 2; form++) {
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray x = features(f, b, g, DataType.FLOAT64);
+                x.attach(sub);
+                x.setRequiresGradient(true);
+                NDArray confidence = withConfidence ? manager.create(pi, new Shape(b, g, g)) : null;
+                AnchorSet anchors = ContrastSupport.selectAnchors(new Shape(b, g, g), grid(b, g, y), confidence,
+                        grid(b, g, dom), null, pairSet, stuffThing, 0);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray value = form == 0 ? contrast.blockContrast(sub, x, confidence, anchors)
+                            : contrast.maskedContrast(sub, x, confidence, anchors);
+                    values[form] = value.getDouble();
+                    gc.backward(value);
+                }
+                gradients[form] = x.getGradient().toDoubleArray();
+            }
+        }
+        assertTrue(values[1] > 0, "a loss to compare: " + values[1]);
+        assertEquals(values[1], values[0], 1e-12 * Math.max(1, values[1]));
+        for (int i = 0; i < gradients[0].length; i++) {
+            assertEquals(gradients[1][i], gradients[0][i], 1e-12, "gradient " + i);
+        }
+    }
+
+    @Test
+    void blockFormSpan_keepsTheNegativeSumsNormal() {
+        assertTrue(Math.exp(-PixelContrastiveLoss.blockFormSpan(DataType.FLOAT32)) > Float.MIN_NORMAL);
+        assertTrue(Math.exp(-PixelContrastiveLoss.blockFormSpan(DataType.FLOAT64)) > Double.MIN_NORMAL);
     }
 
     private NDArray grid(int b, int g, int... values) {
