@@ -30,14 +30,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AllReduceBenchmark {
 
-    /** One measurement; {@link #toJson()} gives the {@code cluda bench allreduce} line. */
-    public record Result(int ranks, int floats, double allreduceGbps, double socketGbps) {
+    /** Where the ranks run: threads of this JVM, or one JVM each (as Spark executors are). */
+    public enum Layout {
+        THREADS, PROCESSES
+    }
 
-        /** {@code {"ranks":2,"floats":4000000,"allreduce_gbps":4.12,"socket_gbps":9.87}}. */
+    /**
+     * One measurement; {@link #toJson()} gives the {@code cluda bench allreduce} line.
+     *
+     * @param socketGbps       one loopback connection, one direction
+     * @param duplexSocketGbps two loopback connections in opposite directions at once, per connection:
+     *                         the traffic a two-rank ring puts on the machine, so its ceiling here
+     */
+    public record Result(int ranks, int floats, Layout layout, double allreduceGbps, double socketGbps,
+            double duplexSocketGbps) {
+
+        /** {@code {"ranks":2,"floats":4000000,"layout":"processes","allreduce_gbps":4.12,...}}. */
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"ranks\":%d,\"floats\":%d,\"allreduce_gbps\":%.3f,\"socket_gbps\":%.3f}",
-                    ranks, floats, allreduceGbps, socketGbps);
+                    "{\"ranks\":%d,\"floats\":%d,\"layout\":\"%s\",\"allreduce_gbps\":%.3f,\"socket_gbps\":%.3f,"
+                            + "\"duplex_socket_gbps\":%.3f,\"share_of_socket\":%.3f,\"share_of_duplex_socket\":%.3f}",
+                    ranks, floats, layout.name().toLowerCase(Locale.ROOT), allreduceGbps, socketGbps, duplexSocketGbps,
+                    allreduceGbps / socketGbps, allreduceGbps / duplexSocketGbps);
         }
     }
 
@@ -53,6 +67,17 @@ public final class AllReduceBenchmark {
      * @throws IllegalArgumentException for values out of range
      */
     public static Result run(int ranks, int floats, int repeats) {
+        return run(ranks, floats, repeats, Layout.THREADS);
+    }
+
+    /**
+     * Runs the benchmark with the ranks laid out as given; with {@link Layout#PROCESSES} each rank is
+     * a JVM started from this one's {@code java} and class path, and every rank's final buffer must
+     * be bit-identical (checked by a checksum each rank reports).
+     *
+     * @throws CollectiveException if a rank fails or the ranks' results differ
+     */
+    public static Result run(int ranks, int floats, int repeats, Layout layout) {
         if (ranks < 2) {
             throw new IllegalArgumentException("ranks must be at least 2, got " + ranks);
         }
@@ -62,10 +87,12 @@ public final class AllReduceBenchmark {
         }
         double bits = 8.0 * Float.BYTES * floats;
         try {
-            double allReduceSeconds = timeAllReduce(ranks, floats, repeats);
-            double socketSeconds = timeSocketCopy((long) Float.BYTES * floats, repeats);
-            return new Result(ranks, floats, bits / allReduceSeconds / 1e9,
-                    bits / socketSeconds / 1e9);
+            double allReduceSeconds = layout == Layout.THREADS ? timeAllReduce(ranks, floats, repeats)
+                    : RankProcesses.timeAllReduce(ranks, floats, repeats);
+            double socketSeconds = timeSocketCopy((long) Float.BYTES * floats, repeats, 1);
+            double duplexSeconds = timeSocketCopy((long) Float.BYTES * floats, repeats, 2);
+            return new Result(ranks, floats, layout, bits / allReduceSeconds / 1e9, bits / socketSeconds / 1e9,
+                    bits / duplexSeconds / 1e9);
         } catch (IOException e) {
             throw new CollectiveException("benchmark failed: " + e, -1, e);
         }
@@ -131,29 +158,37 @@ public final class AllReduceBenchmark {
         }
     }
 
-    private static double timeSocketCopy(long bytes, int repeats) throws IOException {
+    /** Median seconds to move {@code bytes} over each of {@code links} loopback connections at once. */
+    private static double timeSocketCopy(long bytes, int repeats, int links) throws IOException {
         int pieceBytes = (int) Math.min(bytes, TcpRingCollective.DEFAULT_PIECE_BYTES);
-        ExecutorService reader = Executors.newSingleThreadExecutor();
-        try (ServerSocketChannel server = TcpRingCollective.openServer("127.0.0.1");
+        ExecutorService pool = Executors.newFixedThreadPool(2 * links);
+        List<SocketChannel> open = new ArrayList<>();
+        try (ServerSocketChannel server = TcpRingCollective.openServer("127.0.0.1")) {
+            List<SocketChannel[]> pairs = new ArrayList<>();
+            for (int l = 0; l < links; l++) {
                 SocketChannel out = SocketChannel.open(server.getLocalAddress());
-                SocketChannel in = server.accept()) {
-            ByteBuffer source = ByteBuffer.allocateDirect(pieceBytes);
-            ByteBuffer sink = ByteBuffer.allocateDirect(pieceBytes);
+                open.add(out);
+                SocketChannel in = server.accept();
+                open.add(in);
+                pairs.add(new SocketChannel[] {out, in});
+            }
             double[] seconds = new double[repeats];
             for (int k = 0; k <= repeats; k++) {
                 long t0 = System.nanoTime();
-                Future<?> read = reader.submit(() -> {
-                    drain(in, sink, bytes);
-                    return null;
-                });
-                for (long left = bytes; left > 0; ) {
-                    source.clear();
-                    source.limit((int) Math.min(left, pieceBytes));
-                    while (source.hasRemaining()) {
-                        left -= out.write(source);
-                    }
+                List<Future<?>> running = new ArrayList<>();
+                for (SocketChannel[] pair : pairs) {
+                    running.add(pool.submit(() -> {
+                        drain(pair[1], ByteBuffer.allocateDirect(pieceBytes), bytes);
+                        return null;
+                    }));
+                    running.add(pool.submit(() -> {
+                        fill(pair[0], ByteBuffer.allocateDirect(pieceBytes), bytes);
+                        return null;
+                    }));
                 }
-                read.get();
+                for (Future<?> f : running) {
+                    f.get();
+                }
                 if (k > 0) {
                     seconds[k - 1] = (System.nanoTime() - t0) / 1e9;
                 }
@@ -163,9 +198,20 @@ public final class AllReduceBenchmark {
             Thread.currentThread().interrupt();
             throw new CollectiveException("benchmark interrupted", -1, e);
         } catch (ExecutionException e) {
-            throw new IOException("socket copy reader failed: " + e.getCause(), e.getCause());
+            throw new IOException("socket copy failed: " + e.getCause(), e.getCause());
         } finally {
-            reader.shutdownNow();
+            pool.shutdownNow();
+            open.forEach(RingHandshake::closeQuietly);
+        }
+    }
+
+    private static void fill(SocketChannel out, ByteBuffer source, long bytes) throws IOException {
+        for (long left = bytes; left > 0; ) {
+            source.clear();
+            source.limit((int) Math.min(left, source.capacity()));
+            while (source.hasRemaining()) {
+                left -= out.write(source);
+            }
         }
     }
 
@@ -182,7 +228,7 @@ public final class AllReduceBenchmark {
         }
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

@@ -10,44 +10,51 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a {@link RingPlan} over the two ring connections of one rank, on the calling thread, with
- * non-blocking channels and one selector: in every round it encodes every send piece that is
- * ready into a free send slot, writes as much as the right connection takes, and reads from the
- * left connection, applying each received piece as soon as it is complete. The kernel moves the
- * written bytes while this thread reduces the next piece, so sending and reducing overlap without
- * a second thread and without locks; the thread sleeps in the selector only when neither side can
- * move. Reading never waits for writing (received pieces are applied to the caller's buffer and
- * re-encoded from there when their turn to be sent comes), so the ring cannot deadlock, and the
- * memory held is the slots: {@code SEND_SLOTS + 1} pieces.
+ * Runs a {@link RingPlan} over the two ring connections of one rank, full duplex: the calling
+ * thread receives from the left connection and applies each piece to the caller's buffer as soon
+ * as it is complete, while a sending thread this pipeline owns encodes each send piece once the
+ * plan allows it ({@link RingPlan#sendable}) and writes it to the right connection. So a rank
+ * reads, reduces and writes at the same time, as the two directions of a link allow, instead of
+ * taking turns on one thread. The sender waits only for the receiver's count of applied pieces;
+ * the receiver never waits for the sender, so the ring cannot deadlock. Memory: one piece buffer
+ * on each side.
+ *
+ * <p>A piece is encoded (copied out of the caller's buffer) only after every piece it depends on
+ * was applied, and no later received piece writes elements that an earlier send still has to
+ * read: in the ring those elements come back only after the send has travelled round, so the two
+ * threads never touch the same elements at once.
  *
  * <p>Deadline: the operation fails when the left connection delivers nothing for the timeout
  * while data is expected, or the right connection takes nothing for the timeout while data is
- * waiting to be sent.
+ * waiting to be sent. Either side's failure stops the other.
  */
 final class RingPipeline implements Closeable {
-
-    static final int SEND_SLOTS = 3;
 
     private final SocketChannel left;
     private final SocketChannel right;
     private final Peer leftPeer;
     private final Peer rightPeer;
-    private final Selector selector;
-    private final SelectionKey leftKey;
-    private final SelectionKey rightKey;
+    private final Selector readSelector;
+    private final Selector writeSelector;
     private final long timeoutNanos;
     private final Ticker ticker;
     private final ByteBuffer receiveBuffer;
+    private final ByteBuffer sendBuffer;
     private final ByteBuffer headerIn = ordered(ByteBuffer.allocate(OpHeader.BYTES));
     private final ByteBuffer headerOut = ordered(ByteBuffer.allocate(OpHeader.BYTES));
-    private final ArrayDeque<ByteBuffer> freeSlots = new ArrayDeque<>();
-    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-
-    private record Outgoing(ByteBuffer bytes, int step, boolean slot) {
-    }
+    private final ExecutorService sender;
+    /** Pieces applied so far in the running operation; the sender's only input from the receiver. */
+    private final AtomicInteger applied = new AtomicInteger();
+    private volatile Thread senderThread;
+    private volatile RuntimeException stopped;
 
     RingPipeline(RingHandshake.Links links, Peer leftPeer, Peer rightPeer, int pieceBytes,
             long timeoutNanos, Ticker ticker) throws IOException {
@@ -57,13 +64,17 @@ final class RingPipeline implements Closeable {
         this.rightPeer = rightPeer;
         this.timeoutNanos = timeoutNanos;
         this.ticker = ticker;
-        this.selector = Selector.open();
-        this.leftKey = left.register(selector, 0);
-        this.rightKey = right.register(selector, 0);
+        this.readSelector = Selector.open();
+        this.writeSelector = Selector.open();
+        left.register(readSelector, SelectionKey.OP_READ);
+        right.register(writeSelector, SelectionKey.OP_WRITE);
         this.receiveBuffer = ordered(ByteBuffer.allocateDirect(pieceBytes));
-        for (int i = 0; i < SEND_SLOTS; i++) {
-            freeSlots.add(ordered(ByteBuffer.allocateDirect(pieceBytes)));
-        }
+        this.sendBuffer = ordered(ByteBuffer.allocateDirect(pieceBytes));
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ring-send-to-rank-" + rightPeer.rank());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -74,120 +85,167 @@ final class RingPipeline implements Closeable {
      */
     void run(OpHeader header, RingPlan plan, WireCodec codec) {
         String what = header.describe();
-        int bytesPerElement = codec.bytesPerElement();
+        applied.set(0);
+        stopped = null;
+        Future<?> sending = sender.submit(() -> {
+            senderThread = Thread.currentThread();
+            try {
+                send(what, header, plan, codec);
+            } catch (RuntimeException e) {
+                stop(e);
+                throw e;
+            }
+        });
+        try {
+            receive(what, header, plan, codec);
+        } catch (RuntimeException e) {
+            stop(e);
+            awaitQuietly(sending);
+            throw e;
+        }
+        try {
+            sending.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new CollectiveException(what + ": sending failed: " + e.getCause(), -1, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(new CollectiveException(what + ": interrupted", -1, e));
+            throw stopped;
+        }
+    }
+
+    /** Tells the other side to give up; the first reason wins. */
+    private void stop(RuntimeException reason) {
+        if (stopped == null) {
+            stopped = reason;
+        }
+        Thread s = senderThread;
+        if (s != null) {
+            LockSupport.unpark(s);
+        }
+        readSelector.wakeup();
+        writeSelector.wakeup();
+    }
+
+    private static void awaitQuietly(Future<?> sending) {
+        try {
+            sending.get();
+        } catch (ExecutionException ignored) {
+            // the receiver's failure is the one reported
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void send(String what, OpHeader header, RingPlan plan, WireCodec codec) {
         headerOut.clear();
         header.writeTo(headerOut);
         headerOut.flip();
-        queue.add(new Outgoing(headerOut, 1, false));
-        headerIn.clear();
-        ByteBuffer target = headerIn;
-        boolean headerChecked = false;
-        int sent = 0;
-        int received = 0;
-        int sendCount = plan.sendCount();
-        int receiveCount = plan.receives().size();
-        long lastRead = ticker.nanoTime();
-        long lastWrite = lastRead;
-        while (true) {
-            while (sent < sendCount && !freeSlots.isEmpty() && plan.sendable(sent, received)) {
-                Piece piece = plan.send(sent);
-                ByteBuffer slot = freeSlots.poll();
-                slot.clear();
-                codec.encode(piece.offset(), piece.length(), slot);
-                slot.flip();
-                queue.add(new Outgoing(slot, plan.sendStep(sent), true));
-                sent++;
+        write(what, headerOut, 1, plan.steps());
+        for (int k = 0; k < plan.sendCount(); k++) {
+            while (!plan.sendable(k, applied.get())) {
+                checkStopped();
+                LockSupport.park(this);
             }
-            boolean wrote = false;
-            while (!queue.isEmpty()) {
-                Outgoing out = queue.peek();
-                try {
-                    wrote |= right.write(out.bytes()) > 0;
-                } catch (IOException e) {
-                    throw failure(what, out.step(), plan.steps(), rightPeer,
-                            "connection failed while sending: " + describe(e), e);
-                }
-                if (out.bytes().hasRemaining()) {
-                    break;
-                }
-                queue.poll();
-                if (out.slot()) {
-                    freeSlots.add(out.bytes());
-                }
-            }
-            boolean read = false;
-            if (target != null) {
-                int step = headerChecked ? plan.receives().get(received).step() : 1;
-                int n;
-                try {
-                    n = left.read(target);
-                } catch (IOException e) {
-                    throw failure(what, step, plan.steps(), leftPeer,
-                            "connection failed while receiving: " + describe(e), e);
-                }
-                if (n < 0) {
-                    throw failure(what, step, plan.steps(), leftPeer, "closed the connection", null);
-                }
-                read = n > 0;
-                if (!target.hasRemaining()) {
-                    target.flip();
-                    if (headerChecked) {
-                        Piece piece = plan.receives().get(received);
-                        codec.decode(target, piece.offset(), piece.length(), piece.action());
-                        received++;
-                    } else {
-                        checkHeader(header, OpHeader.readFrom(target));
-                        headerChecked = true;
-                    }
-                    if (received < receiveCount) {
-                        target = receiveBuffer;
-                        target.clear();
-                        target.limit(plan.receives().get(received).length() * bytesPerElement);
-                    } else {
-                        target = null;
-                    }
-                }
-            }
-            if (target == null && sent == sendCount && queue.isEmpty()) {
-                return;
+            checkStopped();
+            Piece piece = plan.send(k);
+            sendBuffer.clear();
+            codec.encode(piece.offset(), piece.length(), sendBuffer);
+            sendBuffer.flip();
+            write(what, sendBuffer, plan.sendStep(k), plan.steps());
+        }
+    }
+
+    private void checkStopped() {
+        RuntimeException reason = stopped;
+        if (reason != null) {
+            throw reason;
+        }
+    }
+
+    /** Writes all of {@code bytes}, waiting for the right connection to take them. */
+    private void write(String what, ByteBuffer bytes, int step, int steps) {
+        long lastWrite = ticker.nanoTime();
+        while (bytes.hasRemaining()) {
+            int n;
+            try {
+                n = right.write(bytes);
+            } catch (IOException e) {
+                checkStopped();
+                throw failure(what, step, steps, rightPeer, "connection failed while sending: " + describe(e), e);
             }
             long now = ticker.nanoTime();
-            lastRead = read ? now : lastRead;
-            lastWrite = wrote ? now : lastWrite;
-            if (!read && !wrote) {
-                int readStep = target == null ? 0
-                        : headerChecked ? plan.receives().get(received).step() : 1;
-                int writeStep = queue.isEmpty() ? 0 : queue.peek().step();
-                awaitProgress(what, plan.steps(), readStep, lastRead, writeStep, lastWrite, now);
+            if (n > 0) {
+                lastWrite = now;
+                continue;
+            }
+            checkStopped();
+            if (now - lastWrite >= timeoutNanos) {
+                throw failure(what, step, steps, rightPeer, "accepted no data for "
+                        + ChannelIo.seconds(now - lastWrite), null);
+            }
+            await(writeSelector, what, lastWrite + timeoutNanos - now, rightPeer);
+        }
+    }
+
+    private void receive(String what, OpHeader header, RingPlan plan, WireCodec codec) {
+        int bytesPerElement = codec.bytesPerElement();
+        headerIn.clear();
+        read(what, headerIn, 1, plan.steps());
+        headerIn.flip();
+        checkHeader(header, OpHeader.readFrom(headerIn));
+        Thread s = senderThread;
+        for (int r = 0; r < plan.receives().size(); r++) {
+            Piece piece = plan.receives().get(r);
+            receiveBuffer.clear();
+            receiveBuffer.limit(piece.length() * bytesPerElement);
+            read(what, receiveBuffer, piece.step(), plan.steps());
+            receiveBuffer.flip();
+            codec.decode(receiveBuffer, piece.offset(), piece.length(), piece.action());
+            applied.incrementAndGet();
+            s = s != null ? s : senderThread;
+            if (s != null) {
+                LockSupport.unpark(s);
             }
         }
     }
 
-    /** Sleeps until a connection is ready; a step of 0 means nothing to wait for on that side. */
-    private void awaitProgress(String what, int steps, int readStep, long lastRead, int writeStep,
-            long lastWrite, long now) {
-        long readDeadline = readStep > 0 ? lastRead + timeoutNanos : Long.MAX_VALUE;
-        long writeDeadline = writeStep > 0 ? lastWrite + timeoutNanos : Long.MAX_VALUE;
-        if (readStep == 0 && writeStep == 0) {
-            throw new IllegalStateException(what + ": nothing to send or receive but not done");
+    /** Fills {@code target}, waiting for the left connection to deliver. */
+    private void read(String what, ByteBuffer target, int step, int steps) {
+        long lastRead = ticker.nanoTime();
+        while (target.hasRemaining()) {
+            int n;
+            try {
+                n = left.read(target);
+            } catch (IOException e) {
+                checkStopped();
+                throw failure(what, step, steps, leftPeer, "connection failed while receiving: " + describe(e), e);
+            }
+            if (n < 0) {
+                throw failure(what, step, steps, leftPeer, "closed the connection", null);
+            }
+            long now = ticker.nanoTime();
+            if (n > 0) {
+                lastRead = now;
+                continue;
+            }
+            checkStopped();
+            if (now - lastRead >= timeoutNanos) {
+                throw failure(what, step, steps, leftPeer, "sent no data for "
+                        + ChannelIo.seconds(now - lastRead) + " (it may itself be waiting for its"
+                        + " left neighbour, or not have started this operation)", null);
+            }
+            await(readSelector, what, lastRead + timeoutNanos - now, leftPeer);
         }
-        if (now - readDeadline >= 0 && readStep > 0) {
-            throw failure(what, readStep, steps, leftPeer, "sent no data for "
-                    + ChannelIo.seconds(now - lastRead) + " (it may itself be waiting for its"
-                    + " left neighbour, or not have started this operation)", null);
-        }
-        if (now - writeDeadline >= 0 && writeStep > 0) {
-            throw failure(what, writeStep, steps, rightPeer, "accepted no data for "
-                    + ChannelIo.seconds(now - lastWrite), null);
-        }
+    }
+
+    /** Sleeps until the selector's channel is ready, the deadline passes or the other side stops. */
+    private void await(Selector selector, String what, long waitNanos, Peer peer) {
         if (Thread.currentThread().isInterrupted()) {
-            throw new CollectiveException(what + ": interrupted while waiting for "
-                    + (readStep > 0 ? leftPeer : rightPeer), -1, null);
+            throw new CollectiveException(what + ": interrupted while waiting for " + peer, -1, null);
         }
-        long waitNanos = Math.min(readDeadline, writeDeadline) - now;
         try {
-            leftKey.interestOps(readStep > 0 ? SelectionKey.OP_READ : 0);
-            rightKey.interestOps(writeStep > 0 ? SelectionKey.OP_WRITE : 0);
             selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
             selector.selectedKeys().clear();
         } catch (IOException | ClosedSelectorException | CancelledKeyException e) {
@@ -221,7 +279,10 @@ final class RingPipeline implements Closeable {
 
     @Override
     public void close() {
-        RingHandshake.closeQuietly(selector);
+        stop(new CollectiveException("collective closed", -1, null));
+        sender.shutdownNow();
+        RingHandshake.closeQuietly(readSelector);
+        RingHandshake.closeQuietly(writeSelector);
         RingHandshake.closeQuietly(left);
         RingHandshake.closeQuietly(right);
     }

@@ -45,10 +45,15 @@ final class ConvBnRelu extends SingleInputBlock {
 
     @Override
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray y = atrousDepthwise > 0
-                ? AtrousDepthwise.apply(x, ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training),
-                        atrousDepthwise)
-                : conv.forward(ps, new NDList(x), training).head();
+        NDArray y;
+        NDArray weight;
+        // the phase form pays off only where a weight gradient is computed (AtrousDepthwise): not for the teacher
+        if (atrousDepthwise > 0
+                && (weight = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)).hasGradient()) {
+            y = AtrousDepthwise.apply(x, weight, atrousDepthwise);
+        } else {
+            y = conv.forward(ps, new NDList(x), training).head();
+        }
         return Activation.relu(bn.forward(ps, new NDList(y), training).head());
     }
 

@@ -12,6 +12,7 @@ import dev.cluda.io.HadoopFileStore;
 import dev.cluda.jobs.SparkSessions;
 import dev.cluda.jobs.StatsBenchmark;
 import dev.cluda.ndarray.GemmRate;
+import dev.cluda.comm.AllReduceBenchmark;
 import dev.cluda.train.OperatorTrace;
 import dev.cluda.train.StepBenchmark;
 import java.io.PrintWriter;
@@ -119,6 +120,19 @@ final class BenchCommand implements Runnable {
             out.println(json.writeValueAsString(node));
             out.flush();
             return 0;
+        }
+    }
+
+    /** {@code threads | processes}, case-insensitive. */
+    static final class LayoutConverter implements picocli.CommandLine.ITypeConverter<AllReduceBenchmark.Layout> {
+        @Override
+        public AllReduceBenchmark.Layout convert(String value) {
+            for (AllReduceBenchmark.Layout layout : AllReduceBenchmark.Layout.values()) {
+                if (layout.name().equalsIgnoreCase(value)) {
+                    return layout;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected threads or processes, got '" + value + "'");
         }
     }
 
@@ -233,13 +247,19 @@ final class BenchCommand implements Runnable {
                 description = "timed repetitions, median reported (default ${DEFAULT-VALUE})")
         int repeats;
 
+        @Option(names = "--layout", defaultValue = "threads", paramLabel = "threads|processes",
+                converter = LayoutConverter.class,
+                description = "ranks as threads of this JVM, or one JVM each as Spark executors are"
+                        + " (default ${DEFAULT-VALUE})")
+        AllReduceBenchmark.Layout layout;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            out.println(dev.cluda.comm.AllReduceBenchmark.run(ranks, floats, repeats).toJson());
+            out.println(AllReduceBenchmark.run(ranks, floats, repeats, layout).toJson());
             out.flush();
             return 0;
         }
