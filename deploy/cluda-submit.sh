@@ -90,6 +90,9 @@ exec "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 (Scala 2.12) distribution}/bin
   --conf spark.driver.extraJavaOptions="$opens -Dlog4j2.configurationFile=$log4j" \
   --conf spark.executor.extraJavaOptions="$opens -Dlog4j2.configurationFile=log4j2.properties" \
   --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE \
+  --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=33554432 \
+  --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=268435456 \
+  --conf spark.executorEnv.MALLOC_TOP_PAD_=67108864 \
   --conf spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures=3 \
   ${yarn_conf[@]+"${yarn_conf[@]}"} \
   ${gpu_conf[@]+"${gpu_conf[@]}"} \

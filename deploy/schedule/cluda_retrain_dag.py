@@ -59,6 +59,9 @@ with DAG(
             "spark.task.resource.gpu.amount": "1",
             "spark.executor.resource.gpu.discoveryScript": "/opt/cluda/getGpusResources.sh",
             "spark.executorEnv.OMP_WAIT_POLICY": "PASSIVE",
+            "spark.executorEnv.MALLOC_MMAP_THRESHOLD_": "33554432",
+            "spark.executorEnv.MALLOC_TRIM_THRESHOLD_": "268435456",
+            "spark.executorEnv.MALLOC_TOP_PAD_": "67108864",
             "spark.hadoop.fs.s3a.aws.credentials.provider":
                 "com.amazonaws.auth.WebIdentityTokenCredentialsProvider",
         },

@@ -178,8 +178,9 @@ public final class PixelContrastiveLoss {
      * element-wise N×N passes forward and backward instead of the dozen of a masked N×N
      * formulation; the sums are the same.
      *
-     * <p>The shift of the exponential is each row's maximum similarity (detached; it cancels). For
-     * unit features the similarities span at most 2/τ, so no negative sum underflows while 2/τ stays
+     * <p>The exponential is shifted by {@code m = max_i ‖f_i‖²/τ}, an upper bound of every similarity
+     * (detached; it cancels), folded into the similarity product so it costs no N×N pass. For unit
+     * features the similarities span at most 2/τ, so no negative sum underflows while 2/τ stays
      * below {@link #blockFormSpan}; smaller τ takes {@link #maskedContrast}. An anchor without
      * negatives gets {@code c_i = −1e30}, so its terms are exactly 0, and a sum that underflows
      * anyway (features that are not unit vectors) is clamped at the smallest normal value instead
@@ -213,17 +214,19 @@ public final class PixelContrastiveLoss {
                 indicator[r * k + b] = 1f;
             }
         }
-        NDArray logits = Scalars.div(f.matMul(f.transpose()), temperature);
-        NDArray rowMax = logits.max(new int[] {1}, true).stopGradient();
-        NDArray exps = logits.sub(rowMax).exp();
-        logits.close();
+        // e^{s_ik − m} with m = max_i ‖f_i‖²/τ ≥ every s_ik (Cauchy–Schwarz; detached, it cancels), the shift
+        // folded into the product as one more feature column: [f_i/τ, 1] · [f_k, −m]
+        NDArray shift = Scalars.div(f.square().sum(new int[] {1}).max(), temperature).stopGradient();
+        NDArray lhs = Scalars.div(f, temperature).concat(sub.ones(new Shape(n, 1), type), 1);
+        NDArray rhs = f.concat(sub.zeros(new Shape(n, 1), type).sub(shift), 1);
+        NDArray exps = lhs.matMul(rhs.transpose()).exp();
         NDArray blockSums = exps.matMul(HostArrays.create(sub, indicator, new Shape(n, k)).toType(type, false));
         exps.close();
         NDArray none = HostArrays.create(sub, noNegatives).toType(type, false).reshape(n, 1);
         NDArray negativeSum = blockSums.mul(HostArrays.create(sub, blocks.negativeMask(), new Shape(n, k))
                 .toType(type, false)).sum(new int[] {1}, true).add(none);
         double tiny = type == DataType.FLOAT64 ? Double.MIN_NORMAL : Float.MIN_NORMAL;
-        NDArray c = negativeSum.maximum(tiny).log().add(rowMax).add(Scalars.mul(none, ContrastSupport.MASKED_LOGIT));
+        NDArray c = negativeSum.maximum(tiny).log().add(shift).add(Scalars.mul(none, ContrastSupport.MASKED_LOGIT));
 
         // −ℓ_ij = softplus(c_i − s_ij) over the positives j ∈ P(i), the rest of i's block, weighted ρ_ij = π_i π_j
         long[] cuts = Arrays.copyOfRange(Arrays.stream(blocks.starts()).asLongStream().toArray(), 1, k);
