@@ -11,7 +11,8 @@ import java.util.List;
 public record TrainConfig(int iters, long seed, int batchSize, int cropWidth, int cropHeight, int[] sourceScale,
                           int[] targetScale, double catMaxRatio, double flipProbability, double lr,
                           double headLrMultiplier, double weightDecay, int warmupIters, double warmupRatio,
-                          double polyPower, int logInterval, int checkpointInterval, int keepCheckpoints) {
+                          double polyPower, int logInterval, int checkpointInterval, int keepCheckpoints,
+                          boolean concurrentPasses) {
 
     static TrainConfig from(Settings s) {
         return new TrainConfig(
@@ -32,7 +33,8 @@ public record TrainConfig(int iters, long seed, int batchSize, int cropWidth, in
                 s.number("train.polyPower", 0, 100),
                 s.integer("train.logInterval", 1, Integer.MAX_VALUE),
                 s.integer("train.checkpointInterval", 1, Integer.MAX_VALUE),
-                s.integer("train.keepCheckpoints", 0, 1000));
+                s.integer("train.keepCheckpoints", 0, 1000),
+                s.flag("train.concurrentPasses"));
     }
 
     static int[] scale(Settings s, String key) {

@@ -67,7 +67,8 @@ final class TrainingComponents {
                     + " image without the teacher); set contrastive.mixed = false for supervised runs");
         }
         CludaStep.Builder step = CludaStep.builder().setStudent(student)
-                .optContrastStart(cl.startIteration()).optGrid(cl.grid());
+                .optContrastStart(cl.startIteration()).optGrid(cl.grid())
+                .optConcurrentPasses(config.train().concurrentPasses());
         HrdaConfig hrda = config.hrda();
         HrdaFusion.Order order = hrda.fusionOrder() == HrdaConfig.FusionOrder.HRDA ? HrdaFusion.Order.HRDA
                 : HrdaFusion.Order.CLUDA;

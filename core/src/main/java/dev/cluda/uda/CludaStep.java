@@ -1,15 +1,15 @@
 package dev.cluda.uda;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.cluda.data.LabelMap;
 import dev.cluda.loss.FeatureDistanceLoss;
 import dev.cluda.loss.MultiResolutionContrastiveLoss;
 import dev.cluda.loss.PixelContrastiveLoss;
 import dev.cluda.model.SegmentationModel;
+import dev.cluda.ndarray.GradRecording;
 import dev.cluda.transform.BlockMask;
 import dev.cluda.transform.ClassMix;
 import dev.cluda.transform.FloatImage;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One CLUDA iteration on one rank, in the order of reference §1: EMA teacher update, source pass
@@ -65,6 +66,8 @@ public final class CludaStep {
     private final MaskedConsistency masked;
     private final long contrastStart;
     private final int grid;
+    /** Runs the source and the self-training passes side by side; null: one after the other. */
+    private final ConcurrentPasses passes;
 
     private CludaStep(Builder b) {
         this.student = b.student;
@@ -76,10 +79,18 @@ public final class CludaStep {
         this.multiResolution = b.multiResolution;
         this.contrastStart = b.contrastStart;
         this.grid = b.grid;
+        // HRDA's passes share the detail-crop stream, so their draws would interleave: one after the other
+        this.passes = b.concurrentPasses && selfTraining != null && multiResolution == null
+                && ConcurrentPasses.worthwhile(onCpu(student)) ? new ConcurrentPasses() : null;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether the source pass runs beside the self-training passes ({@link Builder#optConcurrentPasses}). */
+    boolean concurrentPasses() {
+        return passes != null;
     }
 
     /**
@@ -132,41 +143,108 @@ public final class CludaStep {
     public StepResult run(NDManager step, List<TransformedSample> source, List<TransformedSample> target, long t,
                           Randomness random, boolean gradientNorms, StepProfile profile) {
         LossTerms losses = new LossTerms(t, gradientNorms ? new GradientProbe(student, step) : null);
-        ParameterStore ps = new ParameterStore(step, false);
         boolean contrast = t >= contrastStart;
         long lap = profile.now();
 
         // 1. EMA teacher (§2.1): updated before any forward pass; at t = 0 a copy of the student.
         if (selfTraining != null) {
             selfTraining.ema().update(selfTraining.teacher(), student, t);
-            lap = profile.lap("ema", lap);
+            profile.lap("ema", lap);
         }
-
-        // 2-4. Source pass (§1 steps 2-4): CE, feature distance, source pixel contrast; one backward.
         NDArray ys = HostBatch.labels(step, labels(source));
-        int h = (int) ys.getShape().get(1);
-        int w = (int) ys.getShape().get(2);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            StudentPass pass = studentPass(ps, step, images(source), false, random);
-            lap = profile.lap("source forward", lap);
-            losses.add("ce_source", pass.crossEntropy(ys, null));
-            lap = profile.lap("source ce", lap);
-            if (featureDistance != null) {
-                NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, pass.encoderInput(), false).stopGradient();
-                losses.add("fd", featureDistance.loss().compute(pass.lastStage(), frozen, ys));
-                lap = profile.lap("source fd", lap);
-            }
-            if (sourceContrast != null && contrast) {
-                losses.add("cl_source", pass.contrast(sourceContrast, ys, null, null, random.contrastive()),
-                        sourceContrast.weight());
-                lap = profile.lap("source contrast", lap);
-            }
-            losses.backward(gc);
-            lap = profile.lap("source backward", lap);
-        }
         if (selfTraining == null) {
+            sourcePass(step, source, ys, random, contrast, losses, profile, new CompletableFuture<>());
             return losses.result(Double.NaN, Double.NaN);
         }
+
+        // 2-7. The source pass and the self-training passes only read the student's weights and add to its
+        //      gradients (a sum, whatever the order), so with concurrent passes they run side by side; the
+        //      mixed forward still waits for the source pass's random draws and BatchNorm updates.
+        PseudoLabels pseudo;
+        if (passes != null && !gradientNorms && profile == StepProfile.OFF) {
+            LossTerms mixedLosses = losses.forAnotherThread();
+            CompletableFuture<Void> sourceDrawn = new CompletableFuture<>();
+            pseudo = passes.run(
+                    () -> selfTrainingPasses(step, source, target, ys, random, contrast, mixedLosses, sourceDrawn,
+                            profile),
+                    () -> sourcePass(step, source, ys, random, contrast, losses, profile, sourceDrawn));
+            losses.append(mixedLosses);
+        } else {
+            CompletableFuture<Void> sourceDrawn = new CompletableFuture<>();
+            sourcePass(step, source, ys, random, contrast, losses, profile, sourceDrawn);
+            pseudo = selfTrainingPasses(step, source, target, ys, random, contrast, losses, sourceDrawn, profile);
+        }
+
+        // 8. Masked image consistency (MIC): block-masked target crops learn the pseudo-labels of the
+        //    unmasked ones, with the mixed pass's weights; its gradient joins the step's before the all-reduce.
+        if (masked != null) {
+            lap = profile.now();
+            ParameterStore ps = new ParameterStore(step, false);
+            try (GradRecording recording = GradRecording.start()) {
+                StudentPass pass = studentPass(ps, step, maskedTargets(target, random), false, random);
+                losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()), masked.lambda());
+                if (masked.contrastive() && mixedContrast != null && contrast) {
+                    // every pixel of a masked crop is a target pixel
+                    losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(),
+                            mixedContrast.pixelWeights(pseudo.weights()), pseudo.weights().zerosLike(),
+                            random.contrastive()), mixedContrast.weight());
+                }
+                lap = profile.lap("masked forward and losses", lap);
+                losses.backward(recording);
+                profile.lap("masked backward", lap);
+            }
+        }
+        return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));
+    }
+
+    /**
+     * 2-4. Source pass (§1 steps 2-4): CE, feature distance, source pixel contrast; one backward.
+     * Completes {@code drawn} once the forward pass and the losses are computed (every random draw and
+     * BatchNorm update of the pass made), or exceptionally if they fail.
+     */
+    private void sourcePass(NDManager step, List<TransformedSample> source, NDArray ys, Randomness random,
+                            boolean contrast, LossTerms losses, StepProfile profile, CompletableFuture<Void> drawn) {
+        long lap = profile.now();
+        ParameterStore ps = new ParameterStore(step, false);
+        try (GradRecording recording = GradRecording.start()) {
+            try {
+                StudentPass pass = studentPass(ps, step, images(source), false, random);
+                lap = profile.lap("source forward", lap);
+                losses.add("ce_source", pass.crossEntropy(ys, null));
+                lap = profile.lap("source ce", lap);
+                if (featureDistance != null) {
+                    NDArray frozen = featureDistance.imagenet().lastStageFeature(ps, pass.encoderInput(), false)
+                            .stopGradient();
+                    losses.add("fd", featureDistance.loss().compute(pass.lastStage(), frozen, ys));
+                    lap = profile.lap("source fd", lap);
+                }
+                if (sourceContrast != null && contrast) {
+                    losses.add("cl_source", pass.contrast(sourceContrast, ys, null, null, random.contrastive()),
+                            sourceContrast.weight());
+                    lap = profile.lap("source contrast", lap);
+                }
+            } catch (RuntimeException | Error e) {
+                drawn.completeExceptionally(e);
+                throw e;
+            }
+            drawn.complete(null);
+            losses.backward(recording);
+            profile.lap("source backward", lap);
+        }
+    }
+
+    /**
+     * 5-7. Pseudo-labels, ClassMix and the mixed pass; the mixed forward starts once {@code sourceDrawn}
+     * completed. Returns the pseudo-labels, which MIC's pass reuses.
+     */
+    private PseudoLabels selfTrainingPasses(NDManager step, List<TransformedSample> source,
+                                            List<TransformedSample> target, NDArray ys, Randomness random,
+                                            boolean contrast, LossTerms losses, CompletableFuture<Void> sourceDrawn,
+                                            StepProfile profile) {
+        long lap = profile.now();
+        ParameterStore ps = new ParameterStore(step, false);
+        int h = (int) ys.getShape().get(1);
+        int w = (int) ys.getShape().get(2);
 
         // 5. Pseudo-labels (§2.2-2.3) from the online teacher or stored ones.
         PseudoLabels pseudo = selfTraining.pseudoLabels().label(step, ps, target, h, w);
@@ -179,8 +257,9 @@ public final class CludaStep {
         // 7. Mixed pass: pseudo-weighted CE and confidence-weighted pixel contrast (§5.6); one backward.
         //    An HRDA student places the mixed images' detail crops by entropy after the start iteration (§5.7).
         boolean entropy = multiResolution != null && multiResolution.entropyCrop() != null
-                && t > multiResolution.entropyCropStart();
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                && losses.iteration() > multiResolution.entropyCropStart();
+        sourceDrawn.join();
+        try (GradRecording recording = GradRecording.start()) {
             StudentPass pass = studentPass(ps, step, mixed.images(), entropy, random);
             lap = profile.lap("mixed forward", lap);
             losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
@@ -191,28 +270,10 @@ public final class CludaStep {
                         mixedContrast.weight());
                 lap = profile.lap("mixed contrast", lap);
             }
-            losses.backward(gc);
-            lap = profile.lap("mixed backward", lap);
+            losses.backward(recording);
+            profile.lap("mixed backward", lap);
         }
-
-        // 8. Masked image consistency (MIC): block-masked target crops learn the pseudo-labels of the
-        //    unmasked ones, with the mixed pass's weights; its gradient joins the step's before the all-reduce.
-        if (masked != null) {
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                StudentPass pass = studentPass(ps, step, maskedTargets(target, random), false, random);
-                losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()), masked.lambda());
-                if (masked.contrastive() && mixedContrast != null && contrast) {
-                    // every pixel of a masked crop is a target pixel
-                    losses.add("cl_masked", pass.contrast(mixedContrast, pseudo.labels(),
-                            mixedContrast.pixelWeights(pseudo.weights()), pseudo.weights().zerosLike(),
-                            random.contrastive()), mixedContrast.weight());
-                }
-                lap = profile.lap("masked forward and losses", lap);
-                losses.backward(gc);
-                profile.lap("masked backward", lap);
-            }
-        }
-        return losses.result(pseudo.meanMaxProbability(), mean(pseudo.confidence()));
+        return pseudo;
     }
 
     /** The student's pass on {@code crops}: one resolution, or HRDA's LR context + HR detail. */
@@ -280,6 +341,10 @@ public final class CludaStep {
     private record MixedBatch(List<FloatImage> images, NDArray labels, NDArray weights, NDArray sourceMask) {
     }
 
+    private static boolean onCpu(SegmentationModel model) {
+        return model.getParameters().valueAt(0).getArray().getDevice().getDeviceType().equals(Device.Type.CPU);
+    }
+
     private static double mean(float[] values) {
         double mean = 0;
         for (float v : values) {
@@ -323,6 +388,7 @@ public final class CludaStep {
         private MaskedConsistency masked;
         private long contrastStart;
         private int grid = 33;
+        private boolean concurrentPasses;
 
         private Builder() {
         }
@@ -421,6 +487,17 @@ public final class CludaStep {
                 throw new IllegalArgumentException("contrastive grid must be at least 2, got " + grid);
             }
             this.grid = grid;
+            return this;
+        }
+
+        /**
+         * Runs the source pass beside the pseudo-labels and the mixed pass, on two threads of one intra-op
+         * thread each, where that can help: a single-resolution self-training step on a CPU with two or more
+         * intra-op threads (default off). The results are the same sums; only the order of float additions
+         * inside operators changes with the thread count. Gradient probes and profiles keep one thread.
+         */
+        public Builder optConcurrentPasses(boolean concurrent) {
+            this.concurrentPasses = concurrent;
             return this;
         }
 
