@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import dev.cluda.ndarray.GradMode;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 
@@ -47,8 +48,9 @@ final class ConvBnRelu extends SingleInputBlock {
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         NDArray y;
         NDArray weight;
-        // the phase form pays off only where a weight gradient is computed (AtrousDepthwise): not for the teacher
-        if (atrousDepthwise > 0
+        // the phase form pays off only where a weight gradient is computed (AtrousDepthwise): not for the
+        // teacher, nor for any forward outside gradient recording (evaluation, inference)
+        if (atrousDepthwise > 0 && GradMode.isRecording()
                 && (weight = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)).hasGradient()) {
             y = AtrousDepthwise.apply(x, weight, atrousDepthwise);
         } else {

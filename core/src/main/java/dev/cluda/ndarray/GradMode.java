@@ -14,6 +14,12 @@ public final class GradMode {
     private GradMode() {
     }
 
+    /** Whether the calling thread records autograd graphs now. */
+    public static boolean isRecording() {
+        Engine.getInstance();
+        return JniUtils.isGradMode();
+    }
+
     /** Disables gradient recording on the calling thread. */
     public static void disableOnThisThread() {
         Engine.getInstance(); // loads libtorch before the first JNI call
