@@ -61,13 +61,28 @@ public final class RunDirectoryLock implements AutoCloseable {
      * @throws IOException if the lock file cannot be created or written
      */
     public static RunDirectoryLock acquire(FileStore store, String runDir) throws IOException {
+        Optional<RunDirectoryLock> lock = tryAcquire(store, runDir);
+        if (lock.isEmpty()) {
+            String lockPath = store.resolve(runDir, LOCK_FILE);
+            throw new UserInputException(inUseMessage(runDir, store.exists(lockPath) ? read(store, lockPath) : ""));
+        }
+        return lock.get();
+    }
+
+    /**
+     * Locks {@code runDir} like {@link #acquire}, or returns empty if another process (or another
+     * lock in this JVM) holds it. On stores without OS locks it always succeeds ({@link #advisory()}).
+     *
+     * @throws IOException if the lock file cannot be created or written
+     */
+    public static Optional<RunDirectoryLock> tryAcquire(FileStore store, String runDir) throws IOException {
         String lockPath = store.resolve(runDir, LOCK_FILE);
         String owner = ownerRecord();
         Optional<Path> local = store.localPath(lockPath);
         if (local.isEmpty() || !store.supportsLocking(runDir)) {
             String previous = store.exists(lockPath) ? read(store, lockPath) : null;
             store.writeAtomically(lockPath, owner.getBytes(StandardCharsets.UTF_8));
-            return new RunDirectoryLock(store, lockPath, owner, null, null, previous);
+            return Optional.of(new RunDirectoryLock(store, lockPath, owner, null, null, previous));
         }
         Path file = local.get();
         Files.createDirectories(file.getParent());
@@ -83,9 +98,8 @@ public final class RunDirectoryLock implements AutoCloseable {
             throw e;
         }
         if (lock == null) {
-            String holder = readChannel(channel);
             channel.close();
-            throw new UserInputException(inUseMessage(runDir, holder));
+            return Optional.empty();
         }
         try {
             String previous = readChannel(channel);
@@ -95,7 +109,8 @@ public final class RunDirectoryLock implements AutoCloseable {
                 channel.write(bytes, bytes.position());
             }
             channel.force(true);
-            return new RunDirectoryLock(store, lockPath, owner, channel, lock, previous.isBlank() ? null : previous);
+            return Optional.of(new RunDirectoryLock(store, lockPath, owner, channel, lock,
+                    previous.isBlank() ? null : previous));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Trains the runs of a study one after another, seed by seed through the rows, into
@@ -85,9 +86,16 @@ public final class StudyRunner {
                     continue;
                 }
                 boolean resume = store.exists(dir);
+                Optional<RunDirectoryLock> held = RunDirectoryLock.tryAcquire(store, dir);
+                if (held.isEmpty()) {
+                    // another study process trains it: several processes can share one plan
+                    listener.message(String.format("study: %s seed %d: another process is training %s; skipped",
+                            row.name(), seed, dir));
+                    continue;
+                }
                 listener.message(String.format("study: %s seed %d: %s in %s", row.name(), seed,
                         resume ? "resuming" : "training", dir));
-                try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, dir)) {
+                try (RunDirectoryLock lock = held.get()) {
                     new Trainer(config, store, dir, training).run(resume);
                 }
                 trained++;

@@ -57,9 +57,10 @@ final class TrainingComponents {
      *
      * @param teacher the EMA teacher, or null without self-training
      * @param imagenet the frozen initial model, or null without the feature distance
+     * @param concurrentPasses run the passes side by side where that helps ({@code train.concurrentPasses})
      */
     static CludaStep step(CludaConfig config, SegmentationModel student, SegmentationModel teacher,
-                          SegmentationModel imagenet) {
+                          SegmentationModel imagenet, boolean concurrentPasses) {
         UdaConfig uda = config.uda();
         ContrastiveConfig cl = config.contrastive();
         if (cl.mixed() && !uda.enabled()) {
@@ -68,7 +69,7 @@ final class TrainingComponents {
         }
         CludaStep.Builder step = CludaStep.builder().setStudent(student)
                 .optContrastStart(cl.startIteration()).optGrid(cl.grid())
-                .optConcurrentPasses(config.train().concurrentPasses());
+                .optConcurrentPasses(concurrentPasses);
         HrdaConfig hrda = config.hrda();
         HrdaFusion.Order order = hrda.fusionOrder() == HrdaConfig.FusionOrder.HRDA ? HrdaFusion.Order.HRDA
                 : HrdaFusion.Order.CLUDA;

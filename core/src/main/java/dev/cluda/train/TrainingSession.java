@@ -8,6 +8,7 @@ import dev.cluda.rundir.CheckpointStore;
 import dev.cluda.parallel.GradientScope;
 import dev.cluda.parallel.DataParallel;
 import dev.cluda.optim.GroupedAdamW;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,6 +24,7 @@ import dev.cluda.model.SegmentationModel;
 import dev.cluda.train.RandomStreams.Purpose;
 import dev.cluda.transform.TransformedSample;
 import dev.cluda.uda.CludaStep;
+import dev.cluda.uda.ConcurrentPasses;
 import dev.cluda.uda.StepProfile;
 import dev.cluda.uda.StepResult;
 import java.io.IOException;
@@ -53,6 +55,8 @@ public final class TrainingSession implements AutoCloseable {
     private final GroupedAdamW optimizer;
     private final CludaStep step;
     private final List<Parameter> trainable = new ArrayList<>();
+    /** Runs the two halves of the optimizer step side by side (train.concurrentPasses on a CPU); or null. */
+    private final ConcurrentPasses optimizerThreads;
     private final DataParallel parallel;
     private StepTimes lastTimes;
     private StepProfile profile = StepProfile.OFF;
@@ -104,7 +108,13 @@ public final class TrainingSession implements AutoCloseable {
             }
         }
         optimizer = TrainingComponents.optimizer(config, student);
-        step = TrainingComponents.step(config, student, teacher, imagenet);
+        // one rank per JVM only: ranks sharing a JVM (local mode, tests) would change each other's BLAS
+        // thread count while their passes run, and with it the order of float additions in GEMMs
+        boolean concurrent = config.train().concurrentPasses() && parallel.size() == 1;
+        step = TrainingComponents.step(config, student, teacher, imagenet, concurrent);
+        optimizerThreads = concurrent && ConcurrentPasses.worthwhile(
+                student.getParameters().valueAt(0).getArray().getDevice().getDeviceType().equals(Device.Type.CPU))
+                ? new ConcurrentPasses() : null;
     }
 
     /**
@@ -223,14 +233,28 @@ public final class TrainingSession implements AutoCloseable {
      */
     void applyOptimizer(NDManager stepManager, long t) {
         checkGradientsFinite(stepManager, t);
-        for (Parameter p : trainable) {
-            NDArray weight = p.getArray();
+        if (optimizerThreads != null) {
+            // every parameter's update is independent of the others': two halves, alternating, one per thread
+            optimizerThreads.run(() -> {
+                update(stepManager, 1);
+                return null;
+            }, () -> update(stepManager, 0));
+        } else {
+            update(stepManager, 0);
+            update(stepManager, 1);
+        }
+    }
+
+    /** AdamW on the trainable parameters {@code half}, {@code half} + 2, ...; then zeroes their gradients. */
+    private void update(NDManager stepManager, int half) {
+        for (int i = half; i < trainable.size(); i += 2) {
+            NDArray weight = trainable.get(i).getArray();
             NDArray grad = Gradients.of(weight);
             if (grad == null) {
                 continue;
             }
             grad.attach(stepManager);
-            optimizer.update(p.getId(), weight, grad);
+            optimizer.update(trainable.get(i).getId(), weight, grad);
             grad.set(new NDIndex("..."), 0f);
         }
     }

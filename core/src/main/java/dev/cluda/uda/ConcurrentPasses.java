@@ -11,16 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs two parts of a step at once, one on the calling thread and one on a worker thread, each
- * with one intra-op thread: on a CPU the step's many small operators leave a second intra-op thread
+ * with one intra-op thread (the source and the self-training passes, the two halves of the optimizer): on a CPU the step's many small operators leave a second intra-op thread
  * mostly idle (docs/BENCHMARKS.md: two intra-op threads make the step about 10 % faster than one),
  * while two independent passes keep both cores busy. The worker is a daemon thread that ends when
  * idle, so an instance needs no closing.
  */
-final class ConcurrentPasses {
+public final class ConcurrentPasses {
 
     private final ThreadPoolExecutor worker;
 
-    ConcurrentPasses() {
+    /** A worker thread that starts on the first {@link #run} and ends after 30 s without work. */
+    public ConcurrentPasses() {
         worker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "cluda-step-pass");
             t.setDaemon(true);
@@ -30,7 +31,7 @@ final class ConcurrentPasses {
     }
 
     /** Whether running passes side by side can help here: a CPU step with two or more intra-op threads. */
-    static boolean worthwhile(boolean onCpu) {
+    public static boolean worthwhile(boolean onCpu) {
         return onCpu && JniUtils.getNumThreads() >= 2;
     }
 
@@ -40,7 +41,7 @@ final class ConcurrentPasses {
      * {@code here} is thrown after {@code there} ended (it must not block for ever: signal it);
      * otherwise a failure of {@code there} is thrown as it was.
      */
-    <T> T run(Callable<T> there, Runnable here) {
+    public <T> T run(Callable<T> there, Runnable here) {
         int threads = JniUtils.getNumThreads();
         Future<T> other = worker.submit(() -> {
             GradMode.disableOnThisThread(); // a new thread records graphs by default
@@ -49,14 +50,12 @@ final class ConcurrentPasses {
         });
         JniUtils.setNumThreads(1);
         try {
-            here.run();
-        } catch (RuntimeException | Error e) {
-            awaitQuietly(other);
-            throw e;
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
-        try {
+            try {
+                here.run();
+            } catch (RuntimeException | Error e) {
+                awaitQuietly(other);
+                throw e;
+            }
             return other.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -70,6 +69,9 @@ final class ConcurrentPasses {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the concurrent pass", e);
+        } finally {
+            // only now: the BLAS thread count is process-wide, and the worker's GEMMs must keep one thread
+            JniUtils.setNumThreads(threads);
         }
     }
 

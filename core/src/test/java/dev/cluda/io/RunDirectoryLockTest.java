@@ -87,6 +87,18 @@ class RunDirectoryLockTest {
     }
 
     @Test
+    void tryAcquire_heldElsewhere_emptyAndTheHolderKeepsItsRecord_thenFreeAfterClose() throws IOException {
+        String run = dir.resolve("run").toString();
+        RunDirectoryLock first = RunDirectoryLock.tryAcquire(store, run).orElseThrow();
+        assertTrue(RunDirectoryLock.tryAcquire(store, run).isEmpty());
+        assertEquals(first.owner(), Files.readString(dir.resolve("run/.lock")));
+        first.close();
+        try (RunDirectoryLock again = RunDirectoryLock.tryAcquire(store, run).orElseThrow()) {
+            assertFalse(again.advisory());
+        }
+    }
+
+    @Test
     void acquire_staleLockFileWithGarbage_doesNotBlock() throws IOException {
         Files.writeString(dir.resolve(".lock"), "host=gone\npid=999999\nstarted=2020-01-01T00:00:00Z\n");
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(store, dir.toString())) {

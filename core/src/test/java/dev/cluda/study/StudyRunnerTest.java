@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cluda.io.LocalFileStore;
+import dev.cluda.io.RunDirectoryLock;
 import dev.cluda.testing.IntegrationTest;
 import dev.cluda.train.TinyExperiment;
 import dev.cluda.train.Trainer;
@@ -68,5 +69,34 @@ class StudyRunnerTest {
         assertTrue(messages.stream().anyMatch(m -> m.contains("source-only seed 2: resuming")), messages.toString());
         assertTrue(runner.state().get(1).finished());
         assertEquals(2, Files.readAllLines(Path.of(runner.dir(row, 2), "metrics.jsonl")).size());
+    }
+
+    /** Two study processes can share one plan: a run another holds is skipped, the rest trained. */
+    @Test
+    void run_runDirectoryHeldByAnotherProcess_skipsItAndTrainsTheOthers() throws IOException {
+        List<String> set = TinyExperiment.overrides(dir.resolve("synthetic"), "uda.enabled=false",
+                "contrastive.source=false", "contrastive.mixed=false");
+        StudyPlan.Row row = new StudyPlan.Row("source-only", "main", TinyExperiment.syntheticConf().getPath(), set,
+                true, "tiny");
+        StudyPlan plan = new StudyPlan("tiny", List.of(1, 2), List.of(row), "plan.conf");
+        LocalFileStore store = new LocalFileStore();
+        StudyRunner runner = new StudyRunner(plan, plan.rows(), dir.resolve("runs").toString(), store);
+        List<String> messages = new ArrayList<>();
+        StudyRunner.Listener listener = new StudyRunner.Listener() {
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+
+            @Override
+            public void runFinished(StudyRun run, List<StudyRun> all) {
+            }
+        };
+        try (RunDirectoryLock other = RunDirectoryLock.acquire(store, runner.dir(row, 1))) {
+            assertEquals(1, runner.run(listener, new Trainer.Listener() { }));
+        }
+        assertTrue(messages.stream().anyMatch(m -> m.contains("seed 1: another process is training")), messages.toString());
+        assertTrue(!runner.state().get(0).finished() && runner.state().get(1).finished(), runner.state().toString());
+        assertEquals(1, runner.run(listener, new Trainer.Listener() { }), "once free, the skipped run is trained");
     }
 }

@@ -66,6 +66,6 @@ public final class TinyExperiment {
     /** The trainer's step construction ({@link TrainingComponents#step}), for tests outside this package. */
     public static CludaStep step(CludaConfig config, SegmentationModel student, SegmentationModel teacher,
                                  SegmentationModel imagenet) {
-        return TrainingComponents.step(config, student, teacher, imagenet);
+        return TrainingComponents.step(config, student, teacher, imagenet, config.train().concurrentPasses());
     }
 }
