@@ -199,8 +199,8 @@ public final class CludaStep {
 
     /**
      * 2-4. Source pass (§1 steps 2-4): CE, feature distance, source pixel contrast; one backward.
-     * Completes {@code drawn} once the forward pass and the losses are computed (every random draw and
-     * BatchNorm update of the pass made), or exceptionally if they fail.
+     * Completes {@code drawn} once the pass has made every random draw and BatchNorm update (after the
+     * forward, or after the contrast when an anchor cap draws anchors), or exceptionally if it fails first.
      */
     private void sourcePass(NDManager step, List<TransformedSample> source, NDArray ys, Randomness random,
                             boolean contrast, LossTerms losses, StepProfile profile, CompletableFuture<Void> drawn) {
@@ -210,6 +210,9 @@ public final class CludaStep {
             try {
                 StudentPass pass = studentPass(ps, step, images(source), false, random);
                 lap = profile.lap("source forward", lap);
+                if (sourceContrast == null || !contrast || sourceContrast.single().maxAnchorsPerClass() == 0) {
+                    drawn.complete(null); // the rest of the pass draws nothing (no anchor cap) and updates no statistic
+                }
                 losses.add("ce_source", pass.crossEntropy(ys, null));
                 lap = profile.lap("source ce", lap);
                 if (featureDistance != null) {
