@@ -287,11 +287,9 @@ def color_jitter(img, s=0.2):  # img in [0, 1], (3, H, W)
 
     def hue(x):  # rotation of the chroma plane in YIQ (an approximation of the HSV hue shift)
         a = torch.empty(1).uniform_(-s, s).item() * 2 * math.pi
-        yiq = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]],
-                           device=x.device)
-        rot = torch.tensor([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]],
-                           device=x.device)
-        t = torch.linalg.inv(yiq) @ rot @ yiq
+        yiq = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
+        rot = torch.tensor([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]])
+        t = (torch.linalg.inv(yiq) @ rot @ yiq).to(x.device)  # 3 x 3 on the host
         return torch.einsum("ij,jhw->ihw", t, x).clamp(0, 1)
 
     ops = [brightness, contrast, saturation, hue]
@@ -349,6 +347,14 @@ class CludaStep:
         self.thing = torch.zeros(256, dtype=torch.long, device=device)
         self.thing[list(THINGS)] = 1
         self.grid, self.cl_source, self.cl_mixed = args.grid, args.cl_source_weight, args.cl_mixed_weight
+        self.device, self.profile, self.laps, self.mark = device, args.profile, {}, 0.0
+
+    def lap(self, name):  # --profile: wall time per phase (synchronising; adds a little on CUDA)
+        if self.profile:
+            sync(self.device)
+            now = time.perf_counter()
+            self.laps[name] = self.laps.get(name, 0.0) + (now - self.mark) * 1e3
+            self.mark = now
 
     @torch.no_grad()
     def ema(self, t, alpha=0.999):
@@ -362,23 +368,36 @@ class CludaStep:
         return contrast_block(*contrast_inputs(fused, labels, weights, self.grid, self.thing))
 
     def __call__(self, t, xs, ys, xt):
+        self.mark = time.perf_counter()
         self.opt.zero_grad(set_to_none=True)
         self.ema(t)
+        self.lap("ema")
         logits, fused = self.student(xs)  # source pass
-        loss = cross_entropy(logits, ys) + self.cl_source * self.contrast(fused, ys, None)
+        loss = cross_entropy(logits, ys)
+        self.lap("source forward and ce")
+        loss = loss + self.cl_source * self.contrast(fused, ys, None)
+        self.lap("source contrast")
         loss.backward()
+        self.lap("source backward")
         with torch.no_grad():  # pseudo-labels
             t_logits, _ = self.teacher(xt, stochastic=False)
             prob = F.interpolate(t_logits, ys.shape[1:], mode="bilinear", align_corners=False).softmax(1)
             pmax, yt = prob.max(1)
             q = (pmax >= 0.968).float().mean((1, 2))  # one scalar per image (section 13)
             wt = q.view(-1, 1, 1).expand_as(pmax).contiguous()
+            self.lap("pseudo-labels")
             xm, ym, wm = class_mix(xs, ys, xt, yt, wt)
             xm = photometric(xm)
+            self.lap("mixing and augmentation")
         logits, fused = self.student(xm)  # mixed pass
-        loss_m = cross_entropy(logits, ym, wm) + self.cl_mixed * self.contrast(fused, ym, wm)
+        loss_m = cross_entropy(logits, ym, wm)
+        self.lap("mixed forward and ce")
+        loss_m = loss_m + self.cl_mixed * self.contrast(fused, ym, wm)
+        self.lap("mixed contrast")
         loss_m.backward()
+        self.lap("mixed backward")
         self.opt.step()
+        self.lap("optimizer")
         return loss.item() + loss_m.item()  # one host sync, as the Java step reads its losses
 
 
@@ -417,9 +436,13 @@ def selftest():
     labels[0, :3] = IGNORE
     weights = torch.rand(2, 9, 9, dtype=torch.float64)
     for w in (None, weights):
-        a = contrast_block(*contrast_inputs(fused, labels, w, 7, thing))
-        b = contrast_masked(*contrast_inputs(fused, labels, w, 7, thing))
+        fa, fb = fused.clone().requires_grad_(), fused.clone().requires_grad_()
+        a = contrast_block(*contrast_inputs(fa, labels, w, 7, thing))
+        b = contrast_masked(*contrast_inputs(fb, labels, w, 7, thing))
         assert torch.allclose(a, b, rtol=1e-9, atol=1e-12), (a.item(), b.item())
+        a.backward()
+        b.backward()
+        assert torch.allclose(fa.grad, fb.grad, rtol=1e-7, atol=1e-12), "gradients differ"
     print(json.dumps({"selftest": "ok", "block": a.item(), "masked": b.item()}))
 
 
@@ -439,6 +462,7 @@ def main():
     p.add_argument("--cl-source-weight", type=float, default=0.1, help="conf/synthetic.conf: 0.1 (paper 1)")
     p.add_argument("--cl-mixed-weight", type=float, default=0.1, help="conf/synthetic.conf: 0.1 (paper 1)")
     p.add_argument("--tf32", action="store_true", help="allow TF32 matmuls/convs on CUDA (default: strict fp32)")
+    p.add_argument("--profile", action="store_true", help="also print the mean ms per phase of the timed steps")
     p.add_argument("--params-only", action="store_true", help="print the parameter counts and exit")
     p.add_argument("--selftest", action="store_true", help="check the block-form contrast against the N x N form")
     args = p.parse_args()
@@ -462,6 +486,8 @@ def main():
     for t in range(args.warmup + args.steps):
         xs, ys = random_batch(args.batch, args.crop, device, gen)
         xt, _ = random_batch(args.batch, args.crop, device, gen)
+        if t == args.warmup:
+            step.laps.clear()
         sync(device)
         start = time.perf_counter()
         loss = step(t, xs, ys, xt)
@@ -470,6 +496,8 @@ def main():
             times.append((time.perf_counter() - start) * 1e3)
     out.update({"steps": args.steps, "warmup": args.warmup, "median_ms": round(statistics.median(times), 2),
                 "min_ms": round(min(times), 2), "last_loss": round(loss, 4)})
+    if args.profile:
+        out["profile_ms"] = {k: round(v / args.steps, 1) for k, v in step.laps.items()}
     if device.type == "cuda":
         out["peak_mem_mb"] = round(torch.cuda.max_memory_allocated() / 2 ** 20, 1)
         out["gpu"] = torch.cuda.get_device_name()
