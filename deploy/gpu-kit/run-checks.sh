@@ -9,10 +9,11 @@
 #         torch) with build-jni.sh, then use its env.sh; --jni DIR: an earlier build-jni.sh --out
 #         (its env.sh is sourced); --bundled-jni: DJL's own JNI and CPU libtorch from the jars in
 #         --extra-cp (pytorch-native-cpu, pytorch-jni), nothing built: the CPU dry run.
-# checks  default: "smoke step-compare step-compare-tf32 bench-b0-128 bench-b5-512";
+# checks  default: "smoke step-compare step-compare-tf32 ring bench-b0-128 bench-b5-512";
 #         also "bench-tiny" (MiT-B0 64x64, 1 + 2 steps) for the dry run.
 #         step-compare runs with NVIDIA_TF32_OVERRIDE=0 (fp32 everywhere, losses to 1e-4);
-#         step-compare-tf32 with the libraries' defaults (cuDNN convolutions in TF32), looser.
+#         step-compare-tf32 with the libraries' defaults (cuDNN convolutions in TF32), looser;
+#         ring: two rank JVMs over the TCP ring on loopback, both on the device, 3 iterations.
 # budget  seconds for everything (default 540): each step's timeout is cut to what is left.
 #
 # Results go to $OUT if set, else ./results: NAME.json (the check's one JSON line), NAME.log
@@ -26,7 +27,7 @@ JNI_DIR=""
 BUNDLED=0
 EXTRA_CP=""
 TORCH_DIR=""
-CHECKS="smoke step-compare step-compare-tf32 bench-b0-128 bench-b5-512"
+CHECKS="smoke step-compare step-compare-tf32 ring bench-b0-128 bench-b5-512"
 BUDGET=540
 JAVA="$HERE/java/bin/java"
 
@@ -136,6 +137,8 @@ for c in $CHECKS; do
     step-compare-tf32)
       # cuDNN convolutions in TF32 (10-bit mantissa): reported, with tolerances that allow it
       run_check "$c" 180 "${DC[@]}" step-compare "${CONF[@]}" --data "$DATA_ROOT/$c" --loss-tol 1e-2 --grad-tol 5e-2 ;;
+    ring)
+      run_check "$c" 240 "${DC[@]}" ring "${CONF[@]}" --data "$DATA_ROOT/$c" --iters 3 ;;
     bench-tiny)
       run_check "$c" 180 "${DC[@]}" bench "${CONF[@]}" --data "$DATA_ROOT/$c" --warmup 1 --steps 2 --gemm 256 ;;
     bench-b0-128)

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CPU dry run of the GPU kit's checks ({@code deploy/gpu-kit/run-checks.sh}), in process:
  * {@code step-compare} with the CPU as "the device" (so every difference must be exactly 0) and a
- * tiny {@code bench}; each JSON line parses and carries finite numbers.
+ * tiny {@code bench}, and {@code ring} with two rank JVMs on the CPU; each JSON line parses and carries
+ * finite numbers.
  */
 @IntegrationTest
 class DeviceChecksTest {
@@ -67,6 +68,17 @@ class DeviceChecksTest {
             assertTrue(Double.isFinite(v) && v > 0, k + " = " + v);
         }
         assertEquals(2, r.get("steps").getAsInt());
+    }
+
+    @Test
+    void ring_twoRankJvms_endIdentical() throws Exception {
+        JsonObject r = check("ring", "--device", "cpu", "--iters", "2", "--conf",
+                TinyExperiment.syntheticConf().getPath(), "--data", dir.resolve("data").toString());
+        assertTrue(r.get("replicasIdentical").getAsBoolean(), r.toString());
+        assertEquals(2, r.getAsJsonArray("ranks").size());
+        for (var rank : r.getAsJsonArray("ranks")) {
+            assertTrue(Double.isFinite(rank.getAsJsonObject().get("lastTotalLoss").getAsDouble()), r.toString());
+        }
     }
 
     @Test
