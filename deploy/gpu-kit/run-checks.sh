@@ -68,7 +68,8 @@ if (( BUNDLED )); then
 else
   if [[ -z "$JNI_DIR" ]]; then
     [[ -d "$HERE/djl-stage" ]] || die "no djl-stage/ in the kit (assemble.sh --djl-src) and no --jni"
-    JNI_DIR="$RES/jni"
+    # outside $RES: the build folder (objects) must not travel back with the results
+    JNI_DIR="${TMPDIR:-/tmp}/cluda-kit-jni"
     t0=$SECONDS
     args=(--djl-src "$HERE/djl-stage" --out "$JNI_DIR" --jobs "$(nproc)")
     [[ -n "$TORCH_DIR" ]] && args+=(--torch "$TORCH_DIR")
@@ -84,6 +85,7 @@ else
     fi
   fi
   [[ -f "$JNI_DIR/env.sh" ]] || die "no env.sh in $JNI_DIR"
+  cp "$JNI_DIR/env.sh" "$RES/jni-env.sh"
   # shellcheck disable=SC1091
   . "$JNI_DIR/env.sh"
   log "libtorch $PYTORCH_LIBRARY_PATH ($PYTORCH_VERSION, $PYTORCH_FLAVOR), JNI cache $ENGINE_CACHE_DIR"
@@ -93,8 +95,19 @@ CP="$(find "$HERE/lib" -name '*.jar' | sort | paste -sd: -)"
 [[ -n "$EXTRA_CP" ]] && CP="$CP:$EXTRA_CP"
 JOPTS=(-Dai.djl.offline=true -Xss4m "-Djava.io.tmpdir=${TMPDIR:-/tmp}")
 export DJL_OFFLINE=true
-command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader \
-  > "$RES/nvidia-smi.txt" 2>&1
+# On a GPU machine the checks insist on gpu(0): DJL counts GPUs through libcudart (JNA), and a
+# count of 0 would silently compare the CPU with itself. libcudart is looked for next to nvcc too.
+DEVICE=auto
+if command -v nvidia-smi >/dev/null && nvidia-smi -L > "$RES/nvidia-smi.txt" 2>&1; then
+  nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader \
+    >> "$RES/nvidia-smi.txt" 2>&1
+  DEVICE=gpu
+  if command -v nvcc >/dev/null; then
+    CUDA_HOME_GUESS="$(cd "$(dirname "$(command -v nvcc)")/.." && pwd)"
+    export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$CUDA_HOME_GUESS/lib64:$CUDA_HOME_GUESS/lib"
+  fi
+fi
+log "device: $DEVICE"
 
 # ---- the checks
 run_check() {
@@ -121,7 +134,7 @@ run_check() {
 }
 
 DC=("$JAVA" "${JOPTS[@]}" -cp "$CP" dev.cluda.train.DeviceChecks)
-CONF=(--conf "$HERE/conf/synthetic.conf")
+CONF=(--conf "$HERE/conf/synthetic.conf" --device "$DEVICE")
 
 for c in $CHECKS; do
   if (( $(left) < 5 )); then
