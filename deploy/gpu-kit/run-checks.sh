@@ -6,7 +6,8 @@
 #                 [--budget SECONDS] [--java PATH]
 #
 # JNI     default: build DJL's JNI from the kit's djl-stage/ against --torch (default: python3's
-#         torch) with build-jni.sh, then use its env.sh; --jni DIR: an earlier build-jni.sh --out
+#         torch) with build-jni.sh into ../gpu-kit-jni (beside the kit), then use its env.sh;
+#         --jni DIR: an earlier build-jni.sh --out such as that one
 #         (its env.sh is sourced); --bundled-jni: DJL's own JNI and CPU libtorch from the jars in
 #         --extra-cp (pytorch-native-cpu, pytorch-jni), nothing built: the CPU dry run.
 # checks  default: "smoke step-compare step-compare-tf32 ring bench-b0-128 bench-b5-512";
@@ -68,8 +69,9 @@ if (( BUNDLED )); then
 else
   if [[ -z "$JNI_DIR" ]]; then
     [[ -d "$HERE/djl-stage" ]] || die "no djl-stage/ in the kit (assemble.sh --djl-src) and no --jni"
-    # outside $RES: the build folder (objects) must not travel back with the results
-    JNI_DIR="${TMPDIR:-/tmp}/cluda-kit-jni"
+    # beside the kit, not in $RES (its objects must not travel back with the results); in the
+    # repository's ignored target/ a later call on the same machine can reuse it with --jni
+    JNI_DIR="$(dirname "$HERE")/gpu-kit-jni"
     t0=$SECONDS
     args=(--djl-src "$HERE/djl-stage" --out "$JNI_DIR" --jobs "$(nproc)")
     [[ -n "$TORCH_DIR" ]] && args+=(--torch "$TORCH_DIR")
