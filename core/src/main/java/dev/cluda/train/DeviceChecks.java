@@ -58,7 +58,7 @@ import java.util.function.Consumer;
  * relative L2 distance reported too.
  *
  * <p>{@code bench} is {@link StepBenchmark#run} with the GEMM rate, on the engine's default device,
- * plus the device memory in use (CUDA's used = total - free, sampled after each timed step; the whole
+ * plus the device memory in use (CUDA's used = total - free, sampled every 20 ms; the whole
  * device, libtorch's caching allocator included) when a GPU is used.
  */
 public final class DeviceChecks {
