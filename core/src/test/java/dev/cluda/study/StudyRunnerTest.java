@@ -25,27 +25,13 @@ class StudyRunnerTest {
 
     @Test
     void run_trainsEachSeedOnce_andCompletesOnlyWhatIsUnfinished() throws IOException {
-        List<String> set = TinyExperiment.overrides(dir.resolve("synthetic"), "uda.enabled=false",
-                "contrastive.source=false", "contrastive.mixed=false");
-        StudyPlan.Row row = new StudyPlan.Row("source-only", "main", TinyExperiment.syntheticConf().getPath(), set,
-                true, "tiny");
+        StudyPlan.Row row = sourceOnlyRow();
         StudyPlan plan = new StudyPlan("tiny", List.of(1, 2), List.of(row), "plan.conf");
         String out = dir.resolve("runs").toString();
         StudyRunner runner = new StudyRunner(plan, plan.rows(), out, new LocalFileStore());
         List<String> messages = new ArrayList<>();
         List<Integer> reported = new ArrayList<>();
-        StudyRunner.Listener listener = new StudyRunner.Listener() {
-            @Override
-            public void message(String line) {
-                messages.add(line);
-            }
-
-            @Override
-            public void runFinished(StudyRun run, List<StudyRun> all) {
-                reported.add(run.seed());
-                assertTrue(run.finished(), run.toString());
-            }
-        };
+        StudyRunner.Listener listener = recording(messages, reported);
 
         assertEquals(2, runner.run(listener, new Trainer.Listener() { }));
         assertEquals(List.of(1, 2), reported);
@@ -74,15 +60,29 @@ class StudyRunnerTest {
     /** Two study processes can share one plan: a run another holds is skipped, the rest trained. */
     @Test
     void run_runDirectoryHeldByAnotherProcess_skipsItAndTrainsTheOthers() throws IOException {
-        List<String> set = TinyExperiment.overrides(dir.resolve("synthetic"), "uda.enabled=false",
-                "contrastive.source=false", "contrastive.mixed=false");
-        StudyPlan.Row row = new StudyPlan.Row("source-only", "main", TinyExperiment.syntheticConf().getPath(), set,
-                true, "tiny");
+        StudyPlan.Row row = sourceOnlyRow();
         StudyPlan plan = new StudyPlan("tiny", List.of(1, 2), List.of(row), "plan.conf");
         LocalFileStore store = new LocalFileStore();
         StudyRunner runner = new StudyRunner(plan, plan.rows(), dir.resolve("runs").toString(), store);
         List<String> messages = new ArrayList<>();
-        StudyRunner.Listener listener = new StudyRunner.Listener() {
+        StudyRunner.Listener listener = recording(messages, new ArrayList<>());
+        try (RunDirectoryLock other = RunDirectoryLock.acquire(store, runner.dir(row, 1))) {
+            assertEquals(1, runner.run(listener, new Trainer.Listener() { }));
+        }
+        assertTrue(messages.stream().anyMatch(m -> m.contains("seed 1: another process is training")), messages.toString());
+        assertTrue(!runner.state().get(0).finished() && runner.state().get(1).finished(), runner.state().toString());
+        assertEquals(1, runner.run(listener, new Trainer.Listener() { }), "once free, the skipped run is trained");
+    }
+
+    private StudyPlan.Row sourceOnlyRow() {
+        List<String> set = TinyExperiment.overrides(dir.resolve("synthetic"), "uda.enabled=false",
+                "contrastive.source=false", "contrastive.mixed=false");
+        return new StudyPlan.Row("source-only", "main", TinyExperiment.syntheticConf().getPath(), set, true, "tiny");
+    }
+
+    /** Collects the messages and the seeds of finished runs, each of which must be finished. */
+    private static StudyRunner.Listener recording(List<String> messages, List<Integer> finishedSeeds) {
+        return new StudyRunner.Listener() {
             @Override
             public void message(String line) {
                 messages.add(line);
@@ -90,13 +90,9 @@ class StudyRunnerTest {
 
             @Override
             public void runFinished(StudyRun run, List<StudyRun> all) {
+                finishedSeeds.add(run.seed());
+                assertTrue(run.finished(), run.toString());
             }
         };
-        try (RunDirectoryLock other = RunDirectoryLock.acquire(store, runner.dir(row, 1))) {
-            assertEquals(1, runner.run(listener, new Trainer.Listener() { }));
-        }
-        assertTrue(messages.stream().anyMatch(m -> m.contains("seed 1: another process is training")), messages.toString());
-        assertTrue(!runner.state().get(0).finished() && runner.state().get(1).finished(), runner.state().toString());
-        assertEquals(1, runner.run(listener, new Trainer.Listener() { }), "once free, the skipped run is trained");
     }
 }
