@@ -1,5 +1,9 @@
 package dev.cluda.model;
 
+import java.util.TreeMap;
+import java.util.Map;
+import java.util.List;
+import java.util.ArrayList;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -104,5 +108,32 @@ public final class ModelParameters {
             value.attach(sub);
             target.set(new NDIndex("..."), value);
         }
+    }
+
+    /**
+     * Every parameter value of the blocks (BatchNorm running statistics included), block by block and
+     * within a block in name order, read to the host: one array to compare or checksum replicas with.
+     */
+    public static float[] flatValues(Block... blocks) {
+        List<float[]> parts = new ArrayList<>();
+        int n = 0;
+        for (Block b : blocks) {
+            Map<String, Parameter> byName = new TreeMap<>();
+            for (Pair<String, Parameter> p : b.getParameters()) {
+                byName.put(p.getKey(), p.getValue());
+            }
+            for (Parameter p : byName.values()) {
+                float[] v = p.getArray().toFloatArray();
+                parts.add(v);
+                n += v.length;
+            }
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
     }
 }

@@ -13,10 +13,8 @@ import dev.cluda.ndarray.GradRecording;
 import dev.cluda.transform.BlockMask;
 import dev.cluda.transform.ClassMix;
 import dev.cluda.transform.FloatImage;
-import dev.cluda.transform.MixMask;
 import dev.cluda.transform.PhotometricAugmentation;
 import dev.cluda.transform.TransformedSample;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +179,8 @@ public final class CludaStep {
             lap = profile.now();
             ParameterStore ps = new ParameterStore(step, false);
             try (GradRecording recording = GradRecording.start()) {
-                StudentPass pass = studentPass(ps, step, maskedTargets(target, random), false, random);
+                StudentPass pass = studentPass(ps, step, MixedImages.masked(target, random, selfTraining.photometric(),
+                        selfTraining.blur(), masked.mask()), false, random);
                 losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()), masked.lambda());
                 if (masked.contrastive() && mixedContrast != null && contrast) {
                     // every pixel of a masked crop is a target pixel
@@ -254,7 +253,8 @@ public final class CludaStep {
         lap = profile.lap("pseudo-labels", lap);
 
         // 6. ClassMix per image (§2.4, §13), then colour jitter and blur on the mixed images (§2.5).
-        MixedBatch mixed = mix(step, source, target, pseudo, random, h, w);
+        MixedImages.Batch mixed = MixedImages.classMix(step, source, target, pseudo, random, selfTraining.photometric(),
+                selfTraining.blur(), h, w);
         lap = profile.lap("mixing and augmentation", lap);
 
         // 7. Mixed pass: pseudo-weighted CE and confidence-weighted pixel contrast (§5.6); one backward.
@@ -289,59 +289,6 @@ public final class CludaStep {
             throw new IllegalArgumentException("a multi-resolution student needs the iteration's detail-crop stream");
         }
         return new MultiResolution(multiResolution, student, ps, step, crops, entropyCrop, random.detailCrop(), grid);
-    }
-
-    /**
-     * The mixed images of §2.4-2.5: per image a ClassMix mask from the source label, the pasted
-     * image, label and pseudo-label weight, then colour jitter and blur with one draw per batch.
-     */
-    private MixedBatch mix(NDManager step, List<TransformedSample> source, List<TransformedSample> target,
-                           PseudoLabels pseudo, Randomness random, int h, int w) {
-        double uJitter = random.photometric().nextDouble();
-        double uBlur = selfTraining.blur() ? random.photometric().nextDouble() : 0;
-        List<FloatImage> images = new ArrayList<>();
-        List<LabelMap> labels = new ArrayList<>();
-        List<float[]> weights = new ArrayList<>();
-        List<float[]> sourceMasks = new ArrayList<>();
-        float[] targetWeights = pseudo.weights().toFloatArray();
-        int plane = h * w;
-        for (int b = 0; b < source.size(); b++) {
-            MixMask mask = ClassMix.classMask(source.get(b).label(), random.classMix());
-            ClassMix.Mixed m = ClassMix.mix(mask, source.get(b).image(), source.get(b).label(), target.get(b).image(),
-                    HostBatch.labelMap(pseudo.labels(), b),
-                    Arrays.copyOfRange(targetWeights, b * plane, (b + 1) * plane));
-            images.add(selfTraining.photometric().apply(m.image(), uJitter, uBlur, random.photometric()));
-            labels.add(m.label());
-            weights.add(m.weight());
-            sourceMasks.add(mask.values());
-        }
-        return new MixedBatch(images, HostBatch.labels(step, labels), HostBatch.planes(step, weights, h, w),
-                HostBatch.planes(step, sourceMasks, h, w));
-    }
-
-    /**
-     * MIC's masked images: each target crop with the mixed images' colour jitter and blur (fresh
-     * draws), then a block mask, all from the masking stream.
-     */
-    private List<FloatImage> maskedTargets(List<TransformedSample> target, Randomness random) {
-        if (random.masking() == null) {
-            throw new IllegalArgumentException("the masked pass needs the iteration's masking stream");
-        }
-        double uJitter = random.masking().nextDouble();
-        double uBlur = selfTraining.blur() ? random.masking().nextDouble() : 0;
-        List<FloatImage> out = new ArrayList<>(target.size());
-        for (TransformedSample t : target) {
-            FloatImage augmented = selfTraining.photometric().apply(t.image(), uJitter, uBlur, random.masking());
-            out.add(masked.mask().apply(augmented, random.masking()));
-        }
-        return out;
-    }
-
-    /**
-     * A mixed batch: the host images (a multi-resolution student resizes and crops them), labels,
-     * weights and the ClassMix source mask (1 where source pixels were pasted) on the step's manager.
-     */
-    private record MixedBatch(List<FloatImage> images, NDArray labels, NDArray weights, NDArray sourceMask) {
     }
 
     private static boolean onCpu(SegmentationModel model) {

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
+import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,31 +75,30 @@ class AtrousDepthwiseTest {
         Shape wShape = new Shape(c, 1, k, k);
         NDArray upstream = manager.create(gs, xShape);
 
-        NDArray x1 = manager.create(xs, xShape);
-        NDArray w1 = manager.create(ws, wShape);
-        x1.setRequiresGradient(true);
-        w1.setRequiresGradient(true);
-        NDArray y1;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            y1 = AtrousDepthwise.apply(x1, w1, d);
-            gc.backward(y1.mul(upstream).sum());
-        }
+        int pad = d * (k / 2);
+        NDArray[] phases = convolve(xs, xShape, ws, wShape, upstream, (in, kernel) -> AtrousDepthwise.apply(in, kernel, d));
+        NDArray[] dilated = convolve(xs, xShape, ws, wShape, upstream, (in, kernel) ->
+                Conv2d.conv2d(in, kernel, null, new Shape(1, 1), new Shape(pad, pad), new Shape(d, d), c).head());
 
-        NDArray x2 = manager.create(xs, xShape);
-        NDArray w2 = manager.create(ws, wShape);
-        x2.setRequiresGradient(true);
-        w2.setRequiresGradient(true);
-        NDArray y2;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            int pad = d * (k / 2);
-            y2 = Conv2d.conv2d(x2, w2, null, new Shape(1, 1), new Shape(pad, pad), new Shape(d, d), c).head();
-            gc.backward(y2.mul(upstream).sum());
-        }
+        assertEquals(xShape, phases[0].getShape());
+        assertArrayEquals(dilated[0].toFloatArray(), phases[0].toFloatArray(), 1e-5f, "output");
+        assertArrayEquals(dilated[1].toFloatArray(), phases[1].toFloatArray(), 1e-5f, "input gradient");
+        assertArrayEquals(dilated[2].toFloatArray(), phases[2].toFloatArray(), 1e-4f, "weight gradient");
+    }
 
-        assertEquals(xShape, y1.getShape());
-        assertArrayEquals(y2.toFloatArray(), y1.toFloatArray(), 1e-5f, "output");
-        assertArrayEquals(x2.getGradient().toFloatArray(), x1.getGradient().toFloatArray(), 1e-5f, "input gradient");
-        assertArrayEquals(w2.getGradient().toFloatArray(), w1.getGradient().toFloatArray(), 1e-4f, "weight gradient");
+    /** {@code conv(x, w)}, then backward of {@code sum(y · upstream)}: {output, x's gradient, w's gradient}. */
+    private NDArray[] convolve(float[] xs, Shape xShape, float[] ws, Shape wShape, NDArray upstream,
+                               BinaryOperator<NDArray> conv) {
+        NDArray x = manager.create(xs, xShape);
+        NDArray w = manager.create(ws, wShape);
+        x.setRequiresGradient(true);
+        w.setRequiresGradient(true);
+        NDArray y;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            y = conv.apply(x, w);
+            gc.backward(y.mul(upstream).sum());
+        }
+        return new NDArray[] {y, x.getGradient(), w.getGradient()};
     }
 
     @Test

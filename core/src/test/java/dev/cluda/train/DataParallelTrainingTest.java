@@ -1,5 +1,6 @@
 package dev.cluda.train;
 
+import dev.cluda.model.ModelParameters;
 import dev.cluda.parallel.Ranks;
 import dev.cluda.parallel.GradientScope;
 import dev.cluda.parallel.ShardedEvaluation;
@@ -12,9 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import dev.cluda.config.CludaConfig;
 import dev.cluda.eval.EvalResult;
 import dev.cluda.eval.SegmentationEvaluator;
@@ -25,8 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -90,7 +86,7 @@ class DataParallelTrainingTest {
                         run.times().add(session.lastStepTimes());
                         session.verifyReplicasIdentical(t);
                     }
-                    run.weights().add(allValues(session.student(), session.teacher()));
+                    run.weights().add(ModelParameters.flatValues(session.student(), session.teacher()));
                     run.checksums().add(31 * DataParallel.checksum(session.student())
                             + DataParallel.checksum(session.teacher()));
                 }
@@ -113,29 +109,6 @@ class DataParallelTrainingTest {
         return out;
     }
 
-    /** Every parameter value (running statistics included) of the blocks, in name order. */
-    static float[] allValues(Block... blocks) {
-        List<float[]> parts = new ArrayList<>();
-        int n = 0;
-        for (Block b : blocks) {
-            Map<String, Parameter> byName = new TreeMap<>();
-            for (Pair<String, Parameter> p : b.getParameters()) {
-                byName.put(p.getKey(), p.getValue());
-            }
-            for (Parameter p : byName.values()) {
-                float[] v = p.getArray().toFloatArray();
-                parts.add(v);
-                n += v.length;
-            }
-        }
-        float[] out = new float[n];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
-    }
 
     @Test
     void iterate_twoRanks_weightsBitIdenticalAfterEveryStep() {

@@ -11,17 +11,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
-import dev.cluda.data.LabelMap;
-import dev.cluda.loss.FeatureDistanceLoss;
 import dev.cluda.loss.PixelContrastiveLoss;
-import dev.cluda.model.ModelSpec;
 import dev.cluda.model.SegmentationModel;
 import dev.cluda.ndarray.GradMode;
 import dev.cluda.optim.GroupedAdamW;
 import dev.cluda.optim.LearningRateSchedule;
-import dev.cluda.transform.FloatImage;
 import dev.cluda.transform.Normalize;
 import dev.cluda.transform.PhotometricAugmentation;
 import dev.cluda.transform.TransformedSample;
@@ -30,22 +25,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import static dev.cluda.uda.StepModels.batch;
+import static dev.cluda.uda.StepModels.randomness;
+import static dev.cluda.uda.StepModels.values;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** One CLUDA iteration on 2 + 2 random 64×64 crops with MiT-B0 and a 16-wide head. */
 class CludaStepTest {
 
-    private static final int SIZE = 64;
-    private static final ModelSpec SPEC = new ModelSpec("mit_b0", 16, 16, 19, 0.1);
-    private static final double SOURCE_CL_WEIGHT = 0.5;
-    private static final double MIXED_CL_WEIGHT = 2.0;
+    private static final int SIZE = StepModels.SIZE;
+    private static final double SOURCE_CL_WEIGHT = StepModels.SOURCE_CL_WEIGHT;
+    private static final double MIXED_CL_WEIGHT = StepModels.MIXED_CL_WEIGHT;
 
+    private StepModels models;
     private NDManager root;
     private SegmentationModel student;
     private SegmentationModel teacher;
@@ -58,15 +54,16 @@ class CludaStepTest {
 
     @BeforeEach
     void setUp() {
-        root = NDManager.newBaseManager();
-        student = SegmentationModel.createInitialized(SPEC, 7, root);
-        teacher = frozenCopy(student);
-        imagenet = frozenCopy(student);
+        models = new StepModels();
+        root = models.root();
+        student = models.student();
+        teacher = models.teacher();
+        imagenet = models.imagenet();
     }
 
     @AfterEach
     void tearDown() {
-        root.close();
+        models.close();
     }
 
     @Test
@@ -197,96 +194,6 @@ class CludaStepTest {
         assertEquals(without.get("ce_source"), withCap.get("ce_source"), "the cap touches only the contrastive terms");
         assertTrue(Math.abs(withCap.get("cl_source") - without.get("cl_source")) > 1e-6,
                 "one anchor per class must change the source term: " + withCap + " vs " + without);
-    }
-
-    /**
-     * Concurrent passes against one after the other, from the same models and inputs, with the anchor
-     * cap (contrastive draws in both passes), the ImageNet feature distance, drop path and dropout on:
-     * the same terms, gradients and BatchNorm statistics up to the order of float additions inside
-     * operators (one intra-op thread per pass instead of two); a wrong order of the random draws or
-     * BatchNorm updates would change them far more. Stored pseudo-labels leave the other thread nothing
-     * to do before its mixed forward, so there only the wait for the source pass keeps the order.
-     */
-    @ParameterizedTest(name = "stored pseudo-labels: {0}")
-    @ValueSource(booleans = {false, true})
-    void run_concurrentPasses_sameTermsGradientsAndStatisticsAsOneAfterTheOther(boolean stored) {
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(2);
-        try {
-            PixelContrastiveLoss capped = PixelContrastiveLoss.builder().optMaxAnchorsPerClass(3).build();
-            List<Map<String, Double>> losses = new ArrayList<>();
-            List<float[][]> gradients = new ArrayList<>();
-            List<float[][]> weights = new ArrayList<>();
-            for (boolean concurrent : new boolean[] {false, true}) {
-                tearDown();
-                setUp();
-                CludaStep.Builder b = builder(true, true, true, true, 0, capped).optConcurrentPasses(concurrent);
-                List<TransformedSample> target = batch(2, false);
-                if (stored) {
-                    b.optSelfTraining(teacher, new EmaTeacher(0.999),
-                            PseudoLabelSource.stored(new PseudoLabeler(0.968), PseudoMargins.none()),
-                            new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2), true);
-                    target = new ArrayList<>();
-                    for (TransformedSample s : batch(2, true)) {
-                        float[] confidence = new float[SIZE * SIZE];
-                        java.util.Arrays.fill(confidence, 0.99f);
-                        target.add(new TransformedSample(s.image(), s.label(), null, confidence));
-                    }
-                }
-                CludaStep step = b.build();
-                assertEquals(concurrent, step.concurrentPasses());
-                try (NDManager sub = root.newSubManager()) {
-                    losses.add(step.run(sub, batch(1, true), target, 3, randomness(3)).losses());
-                    List<float[]> g = new ArrayList<>();
-                    for (Pair<String, Parameter> p : student.getParameters()) {
-                        if (p.getValue().requiresGradient()) {
-                            NDArray grad = p.getValue().getArray().getGradient();
-                            grad.attach(sub);
-                            g.add(grad.toFloatArray());
-                        }
-                    }
-                    gradients.add(g.toArray(new float[0][]));
-                }
-                weights.add(values(student)); // BatchNorm running statistics included
-            }
-            assertEquals(losses.get(0).keySet(), losses.get(1).keySet());
-            losses.get(0).forEach((k, v) -> assertEquals(v, losses.get(1).get(k), 1e-5 * Math.max(1, Math.abs(v)), k));
-            for (int i = 0; i < gradients.get(0).length; i++) {
-                assertClose(gradients.get(0)[i], gradients.get(1)[i], "gradient " + i);
-            }
-            for (int i = 0; i < weights.get(0).length; i++) {
-                assertClose(weights.get(0)[i], weights.get(1)[i], "parameter or statistic " + i);
-            }
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
-    }
-
-    @Test
-    void run_concurrentPassesFailingSourcePass_throwsItsErrorWithoutWaitingForever() {
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(2);
-        try {
-            List<TransformedSample> source = batch(1, true);
-            source.get(0).image().data()[5] = Float.NaN;
-            CludaStep step = builder(true, false, true, true, 0, PixelContrastiveLoss.builder().build())
-                    .optConcurrentPasses(true).build();
-            try (NDManager sub = root.newSubManager()) {
-                NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-                        () -> step.run(sub, source, batch(2, false), 9, randomness(9)));
-                assertEquals("ce_source", e.term());
-            }
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
-    }
-
-    private static void assertClose(float[] expected, float[] actual, String what) {
-        float scale = 0;
-        for (float v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        assertArrayEquals(expected, actual, 1e-4f * scale + 1e-7f, what);
     }
 
     @Test
@@ -444,7 +351,7 @@ class CludaStepTest {
     }
 
     private double mixedContrast(double threshold, boolean confidenceWeighted) {
-        SegmentationModel s = SegmentationModel.createInitialized(SPEC, 7, root);
+        SegmentationModel s = SegmentationModel.createInitialized(StepModels.SPEC, 7, root);
         SegmentationModel t = frozenCopy(s);
         CludaStep step = CludaStep.builder().setStudent(s).optGrid(9)
                 .optSelfTraining(t, new EmaTeacher(0.999),
@@ -458,56 +365,15 @@ class CludaStepTest {
     }
 
     private CludaStep step(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl) {
-        return builder(uda, fd, sourceCl, mixedCl, 0, PixelContrastiveLoss.builder().build()).build();
+        return models.step(uda, fd, sourceCl, mixedCl);
     }
 
-    /** The step of the tests: grid 9, teacher in batch-statistics mode, blur on, as the Trainer builds it. */
     private CludaStep.Builder builder(boolean uda, boolean fd, boolean sourceCl, boolean mixedCl, long clStart,
                                       PixelContrastiveLoss contrast) {
-        CludaStep.Builder b = CludaStep.builder().setStudent(student).optGrid(9).optContrastStart(clStart);
-        if (uda) {
-            b.optSelfTraining(teacher, new EmaTeacher(0.999),
-                    PseudoLabelSource.onlineTeacher(teacher, new PseudoLabeler(0.968), PseudoMargins.none(), true),
-                    new PhotometricAugmentation(Normalize.imageNet(), 0.2, 0.2), true);
-        }
-        if (fd) {
-            b.optFeatureDistance(imagenet, FeatureDistanceLoss.builder().optLambda(0.005f).optMinRatio(0.75f).build());
-        }
-        if (sourceCl) {
-            b.optSourceContrast(contrast, SOURCE_CL_WEIGHT);
-        }
-        if (mixedCl) {
-            b.optMixedContrast(contrast, MIXED_CL_WEIGHT);
-        }
-        return b;
+        return models.builder(uda, fd, sourceCl, mixedCl, clStart, contrast);
     }
 
-    private static CludaStep.Randomness randomness(long t) {
-        return new CludaStep.Randomness(new SplittableRandom(100 + t), new SplittableRandom(200 + t),
-                new SplittableRandom(300 + t), new SplittableRandom(400 + t));
-    }
-
-    /** As the Trainer freezes the teacher and the ImageNet model: no gradients, no dropout. */
     private SegmentationModel frozenCopy(SegmentationModel model) {
-        SegmentationModel copy = model.copy(root);
-        for (Pair<String, Parameter> p : copy.getParameters()) {
-            p.getValue().getArray().setRequiresGradient(false);
-        }
-        copy.setDropoutEnabled(false);
-        return copy;
-    }
-
-    private static float[][] values(SegmentationModel model) {
-        ParameterList ps = model.getParameters();
-        float[][] out = new float[ps.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ps.get(i).getValue().getArray().toFloatArray();
-        }
-        return out;
-    }
-
-    /** Two normalised random crops; labelled ones are four quadrants road / building / person / car. */
-    private static List<TransformedSample> batch(long seed, boolean labelled) {
-        return StepCrops.crops(seed, labelled, SIZE);
+        return models.frozenCopy(model);
     }
 }
