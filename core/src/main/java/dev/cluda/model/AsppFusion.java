@@ -34,7 +34,7 @@ final class AsppFusion extends SingleInputBlock {
     }
 
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDList branches = new NDList(DILATIONS.length);
         branches.add(branch1.apply(ps, x, training));
         for (SeparableConvBnRelu branch : dilated) {

@@ -45,7 +45,7 @@ final class ConvBnRelu extends SingleInputBlock {
     }
 
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDArray y;
         NDArray weight;
         // the phase form pays off only where a weight gradient is computed (AtrousDepthwise): not for the

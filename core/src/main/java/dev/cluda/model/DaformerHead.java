@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.cluda.ndarray.Scopes;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -87,16 +88,19 @@ public final class DaformerHead extends AbstractBlock {
         if (features.size() != 4) {
             throw new IllegalArgumentException("DAFormer head needs 4 feature maps, got " + features.size());
         }
-        Shape s0 = features.get(0).getShape();
-        NDList embedded = new NDList(4);
-        for (int i = 0; i < 4; i++) {
-            NDArray e = embed[i].forward(ps, new NDList(features.get(i)), training).head();
-            embedded.add(Bilinear.resize(e, s0.get(2), s0.get(3), false));
-        }
-        NDArray fused = fusion.apply(ps, NDArrays.concat(embedded, 1), training);
-        NDArray dropped = drop.dropChannels(fused, dropoutRate, training);
-        NDArray logits = cls.forward(ps, new NDList(dropped), training).head();
-        return new NDList(logits, fused);
+        // in a scope: the embeddings, their resized copies and the concatenation are freed on return
+        return Scopes.apply(features, f -> {
+            Shape s0 = f.get(0).getShape();
+            NDList embedded = new NDList(4);
+            for (int i = 0; i < 4; i++) {
+                NDArray e = embed[i].forward(ps, new NDList(f.get(i)), training).head();
+                embedded.add(Bilinear.resize(e, s0.get(2), s0.get(3), false));
+            }
+            NDArray fused = fusion.apply(ps, NDArrays.concat(embedded, 1), training);
+            NDArray dropped = drop.dropChannels(fused, dropoutRate, training);
+            NDArray logits = cls.forward(ps, new NDList(dropped), training).head();
+            return new NDList(logits, fused);
+        });
     }
 
     public int getFusedWidth() {

@@ -57,7 +57,7 @@ final class EfficientAttention extends TokenBlock {
 
     /** {@code (B, H, W, C)} → {@code (B, H, W, C)}. */
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         Shape s = x.getShape();
         long b = s.get(0);
         long n = s.get(1) * s.get(2);

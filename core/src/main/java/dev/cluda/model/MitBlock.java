@@ -53,7 +53,7 @@ final class MitBlock extends TokenBlock {
 
     /** {@code (B, H, W, C)} → {@code (B, H, W, C)}. */
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDArray a = attn.apply(ps, norm1.forward(ps, new NDList(x), training).head(), training);
         x = x.add(drop.dropPath(a, dropPathRate, training));
         NDArray f = mlp.apply(ps, norm2.forward(ps, new NDList(x), training).head(), training);

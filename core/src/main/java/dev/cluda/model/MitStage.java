@@ -36,7 +36,7 @@ final class MitStage extends SingleInputBlock {
 
     /** {@code (B, Cin, H, W)} → {@code (B, C, H/s, W/s)}. */
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDArray t = patchEmbed.apply(ps, x, training);
         for (MitBlock block : blocks) {
             t = block.apply(ps, t, training);

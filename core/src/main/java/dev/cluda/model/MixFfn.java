@@ -37,7 +37,7 @@ final class MixFfn extends TokenBlock {
 
     /** {@code (B, H, W, C)} → {@code (B, H, W, C)}. */
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDArray h = fc1.forward(ps, new NDList(x), training).head().transpose(0, 3, 1, 2);
         h = Activation.gelu(dwconv.forward(ps, new NDList(h), training).head()).transpose(0, 2, 3, 1);
         return fc2.forward(ps, new NDList(h), training).head();

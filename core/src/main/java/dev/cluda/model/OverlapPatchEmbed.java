@@ -35,7 +35,7 @@ final class OverlapPatchEmbed extends SingleInputBlock {
 
     /** {@code (B, Cin, H, W)} → {@code (B, H', W', E)}. */
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDArray y = proj.forward(ps, new NDList(x), training).head().transpose(0, 2, 3, 1);
         return norm.forward(ps, new NDList(y), training).head();
     }

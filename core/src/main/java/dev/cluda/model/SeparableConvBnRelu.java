@@ -23,7 +23,7 @@ final class SeparableConvBnRelu extends SingleInputBlock {
     }
 
     @Override
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         return pointwise.apply(ps, depthwise.apply(ps, x, training), training);
     }
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * A MiT block part that maps a token map {@code (B, H, W, C)} to one of the same shape (attention,
- * Mix-FFN, the whole transformer block): subclasses implement {@link #apply} only.
+ * Mix-FFN, the whole transformer block): subclasses implement {@link #forwardArray} only.
  */
 abstract class TokenBlock extends SingleInputBlock {
 

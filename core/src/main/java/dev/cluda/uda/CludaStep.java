@@ -178,8 +178,8 @@ public final class CludaStep {
         if (masked != null) {
             lap = profile.now();
             ParameterStore ps = new ParameterStore(step, false);
-            try (GradRecording recording = GradRecording.start()) {
-                StudentPass pass = studentPass(ps, step, MixedImages.masked(target, random, selfTraining.photometric(),
+            try (NDManager scope = step.newSubManager(); GradRecording recording = GradRecording.start()) {
+                StudentPass pass = studentPass(ps, scope, MixedImages.masked(target, random, selfTraining.photometric(),
                         selfTraining.blur(), masked.mask()), false, random);
                 losses.add("ce_masked", pass.crossEntropy(pseudo.labels(), pseudo.weights()), masked.lambda());
                 if (masked.contrastive() && mixedContrast != null && contrast) {
@@ -205,9 +205,10 @@ public final class CludaStep {
                             boolean contrast, LossTerms losses, StepProfile profile, CompletableFuture<Void> drawn) {
         long lap = profile.now();
         ParameterStore ps = new ParameterStore(step, false);
-        try (GradRecording recording = GradRecording.start()) {
+        // the pass's arrays live in a scope closed after its backward, so they are gone before the next pass
+        try (NDManager scope = step.newSubManager(); GradRecording recording = GradRecording.start()) {
             try {
-                StudentPass pass = studentPass(ps, step, images(source), false, random);
+                StudentPass pass = studentPass(ps, scope, images(source), false, random);
                 lap = profile.lap("source forward", lap);
                 if (sourceContrast == null || !contrast || sourceContrast.single().maxAnchorsPerClass() == 0) {
                     drawn.complete(null); // the rest of the pass draws nothing (no anchor cap) and updates no statistic
@@ -262,8 +263,8 @@ public final class CludaStep {
         boolean entropy = multiResolution != null && multiResolution.entropyCrop() != null
                 && losses.iteration() > multiResolution.entropyCropStart();
         sourceDrawn.join();
-        try (GradRecording recording = GradRecording.start()) {
-            StudentPass pass = studentPass(ps, step, mixed.images(), entropy, random);
+        try (NDManager scope = step.newSubManager(); GradRecording recording = GradRecording.start()) {
+            StudentPass pass = studentPass(ps, scope, mixed.images(), entropy, random);
             lap = profile.lap("mixed forward", lap);
             losses.add("ce_mixed", pass.crossEntropy(mixed.labels(), mixed.weights()));
             lap = profile.lap("mixed ce", lap);

@@ -47,6 +47,23 @@ class SegmentationModelTest {
     }
 
     @Test
+    void forwardAll_training_leavesOnlyItsOutputsOnThePassManager() {
+        SegmentationModel model = SegmentationModel.createInitialized(TINY, 1, manager);
+        try (NDManager pass = manager.newSubManager()) {
+            NDArray image = pass.randomNormal(new Shape(2, 3, 64, 32));
+            SegmentationModel.Output out;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                out = model.forwardAll(new ParameterStore(manager, false), image, true);
+                // the image, logits, fused feature and the four stage maps; every block's temporaries are gone
+                assertEquals(7, pass.getManagedArrays().size(), "arrays left on the pass's manager");
+                gc.backward(out.logits().sum().add(out.fused().sum()));
+            }
+            assertEquals(new Shape(2, 5, 16, 8), out.logits().getShape());
+            assertTrue(model.getParameters().valueAt(0).getArray().getGradient().abs().sum().getFloat() > 0);
+        }
+    }
+
+    @Test
     void reseedDropout_sameSeed_sameTrainingOutput_otherSeed_different() {
         SegmentationModel model = SegmentationModel.createInitialized(new ModelSpec("mit_b0", 16, 8, 5, 0.5), 1, manager);
         NDArray image = manager.randomNormal(new Shape(2, 3, 64, 64));
