@@ -1,5 +1,6 @@
 package dev.cluda.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.cluda.ndarray.GradMode;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -44,13 +46,22 @@ final class ConvBnRelu extends SingleInputBlock {
         bn.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
     }
 
+    /**
+     * Whether a dilated depthwise convolution takes {@link AtrousDepthwise}'s phase form: only on a CPU pass with
+     * two or more intra-op threads. With one thread (each of the concurrent passes) libtorch's own dilated
+     * kernel is faster in the step (544 against 628 ms, docs/BENCHMARKS.md), and a GPU has its own kernels.
+     */
+    static boolean phaseForm(Device device, int intraOpThreads) {
+        return Device.Type.CPU.equals(device.getDeviceType()) && intraOpThreads >= 2;
+    }
+
     @Override
     NDArray forwardArray(ParameterStore ps, NDArray x, boolean training) {
         NDArray y;
         NDArray weight;
         // the phase form pays off only where a weight gradient is computed (AtrousDepthwise): not for the
         // teacher, nor for any forward outside gradient recording (evaluation, inference)
-        if (atrousDepthwise > 0 && GradMode.isRecording()
+        if (atrousDepthwise > 0 && phaseForm(x.getDevice(), JniUtils.getNumThreads()) && GradMode.isRecording()
                 && (weight = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)).hasGradient()) {
             y = AtrousDepthwise.apply(x, weight, atrousDepthwise);
         } else {

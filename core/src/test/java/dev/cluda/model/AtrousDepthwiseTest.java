@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -107,5 +108,13 @@ class AtrousDepthwiseTest {
         NDArray w = manager.zeros(new Shape(2, 2, 3, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AtrousDepthwise.apply(x, w, 2));
         assertEquals(true, e.getMessage().contains("weight (C, 1, k, k)"), e.getMessage());
+    }
+
+    @Test
+    void phaseForm_onlyOnACpuPassWithTwoOrMoreIntraOpThreads() {
+        assertEquals(true, ConvBnRelu.phaseForm(Device.cpu(), 2));
+        assertEquals(true, ConvBnRelu.phaseForm(Device.cpu(), 16));
+        assertEquals(false, ConvBnRelu.phaseForm(Device.cpu(), 1), "a concurrent pass has one thread");
+        assertEquals(false, ConvBnRelu.phaseForm(Device.gpu(0), 16), "a GPU has its own dilated kernels");
     }
 }
