@@ -17,12 +17,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
+@ExtendWith(NDManagerExtension.class)
 class MultiResolutionContrastiveLossTest {
 
     /** As in PixelContrastiveLossTest: f0 = (1,0), f1 = (0,1), f2 = (−1,0), f3 = (0.6,0.8), labels {0, 0, 1, 255}. */
@@ -39,13 +41,8 @@ class MultiResolutionContrastiveLossTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     static Stream<Quirks> everyQuirkCombination() {

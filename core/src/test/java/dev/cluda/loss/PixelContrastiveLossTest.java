@@ -13,12 +13,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.cluda.loss.PixelContrastiveLoss.PairSet;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
+@ExtendWith(NDManagerExtension.class)
 class PixelContrastiveLossTest {
 
     /** Four pixels of a 1×2×2 grid, D = 2: f0 = (1,0), f1 = (0,1), f2 = (−1,0), f3 = (0.6,0.8). */
@@ -33,13 +35,8 @@ class PixelContrastiveLossTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     private static PixelContrastiveLoss.Builder loss() {

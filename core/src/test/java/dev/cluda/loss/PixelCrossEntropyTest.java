@@ -9,22 +9,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
+@ExtendWith(NDManagerExtension.class)
 class PixelCrossEntropyTest {
 
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     /** (B, K, H, W) = (1, 3, 1, 2): pixel 0 logits (1, 2, 3), pixel 1 logits (5, 0, -5). */

@@ -17,9 +17,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.cluda.model.HrdaFusion.Order;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
 /**
  * Hand-computed fusions on one class, LR 2×2 at scale 0.5, fused grid 4×4 (context crop 16×16 pixels).
@@ -29,18 +30,14 @@ import org.junit.jupiter.api.Test;
  * up(LR) = {0, 1, 3, 4}[x] + {0, 2, 6, 8}[y]; attention A = [[0.2, 0.6], [0.4, 0.8]] = 0.2 + 0.4x + 0.2y, so
  * up(A) = 0.2 + {0, .1, .3, .4}[x] + {0, .05, .15, .2}[y]; HR = [[10, 20], [30, 40]] (one 2×2 crop at stride 4).
  */
+@ExtendWith(NDManagerExtension.class)
 class HrdaFusionTest {
 
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     private NDArray lr() {

@@ -22,11 +22,13 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.cluda.ndarray.HostArrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
 /** The scale-attention and feature-weight heads on {@link SegmentationModel} (reference §6.3, §5.4). */
+@ExtendWith(NDManagerExtension.class)
 class HrdaHeadsTest {
 
     private static final ModelSpec TINY = new ModelSpec("mit_b0", 16, 8, 5, 0.1);
@@ -38,13 +40,8 @@ class HrdaHeadsTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     private static long fingerprint(PairList<String, Parameter> parameters, int count) {

@@ -16,10 +16,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
+@ExtendWith(NDManagerExtension.class)
 class SegmentationModelTest {
 
     private static final ModelSpec TINY = new ModelSpec("mit_b0", 16, 8, 5, 0.1);
@@ -27,13 +29,8 @@ class SegmentationModelTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     @Test

@@ -13,9 +13,10 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.cluda.testing.NDManagerExtension;
 
 /**
  * Windows as mmseg {@code slide_inference}. At H = 36, W = 44, window 16, stride 12, output stride 4:
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * cols: n = ceil(28/12) + 1 = 4 windows [0,16), [12,28), [24,40), [36→28,44) → cells [0,4), [3,7), [6,10), [7,11).
  * Row coverage {1,1,1,2,1,2,2,1,1}, column coverage {1,1,1,2,1,1,2,2,2,2,1}; a cell's count is their product.
  */
+@ExtendWith(NDManagerExtension.class)
 class SlidingWindowTest {
 
     private static final float[] ROW_COUNT = {1, 1, 1, 2, 1, 2, 2, 1, 1};
@@ -31,13 +33,8 @@ class SlidingWindowTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     /** (B, 3, H, W) whose channel 0 holds the row index and channel 1 the column index. */
