@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,25 +42,17 @@ public final class AllReduceBenchmark {
      * @param duplexSocketGbps two loopback connections in opposite directions at once, per connection:
      *                         the traffic a two-rank ring puts on the machine, so its ceiling here
      */
-    public record Result(int ranks, int floats, Layout layout, Storage storage, double allreduceGbps,
-            double socketGbps, double duplexSocketGbps) {
+    public record Result(int ranks, int floats, Layout layout, double allreduceGbps, double socketGbps,
+            double duplexSocketGbps) {
 
-        /** {@code {"ranks":2,"floats":4000000,"layout":"processes","buffer":"direct","allreduce_gbps":4.12,...}}. */
+        /** {@code {"ranks":2,"floats":4000000,"layout":"processes","allreduce_gbps":4.12,...}}. */
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"ranks\":%d,\"floats\":%d,\"layout\":\"%s\",\"buffer\":\"%s\",\"allreduce_gbps\":%.3f,"
-                            + "\"socket_gbps\":%.3f,\"duplex_socket_gbps\":%.3f,\"share_of_socket\":%.3f,"
-                            + "\"share_of_duplex_socket\":%.3f}",
-                    ranks, floats, layout.name().toLowerCase(Locale.ROOT), storage.name().toLowerCase(Locale.ROOT),
-                    allreduceGbps, socketGbps, duplexSocketGbps, allreduceGbps / socketGbps,
-                    allreduceGbps / duplexSocketGbps);
+                    "{\"ranks\":%d,\"floats\":%d,\"layout\":\"%s\",\"allreduce_gbps\":%.3f,\"socket_gbps\":%.3f,"
+                            + "\"duplex_socket_gbps\":%.3f,\"share_of_socket\":%.3f,\"share_of_duplex_socket\":%.3f}",
+                    ranks, floats, layout.name().toLowerCase(Locale.ROOT), allreduceGbps, socketGbps, duplexSocketGbps,
+                    allreduceGbps / socketGbps, allreduceGbps / duplexSocketGbps);
         }
-    }
-
-    /** Where each rank's values live: a Java array, or a direct byte buffer the ring sends from and receives into. */
-    public enum Storage {
-        ARRAY,
-        DIRECT
     }
 
     private AllReduceBenchmark() {
@@ -74,17 +67,17 @@ public final class AllReduceBenchmark {
      * @throws IllegalArgumentException for values out of range
      */
     public static Result run(int ranks, int floats, int repeats) {
-        return run(ranks, floats, repeats, Layout.THREADS, Storage.ARRAY);
+        return run(ranks, floats, repeats, Layout.THREADS);
     }
 
     /**
-     * Runs the benchmark with the ranks laid out and their values stored as given; with
-     * {@link Layout#PROCESSES} each rank is a JVM started from this one's {@code java} and class path,
-     * and every rank's final buffer must be bit-identical (checked by a checksum each rank reports).
+     * Runs the benchmark with the ranks laid out as given; with {@link Layout#PROCESSES} each rank is
+     * a JVM started from this one's {@code java} and class path, and every rank's final buffer must
+     * be bit-identical (checked by a checksum each rank reports).
      *
      * @throws CollectiveException if a rank fails or the ranks' results differ
      */
-    public static Result run(int ranks, int floats, int repeats, Layout layout, Storage storage) {
+    public static Result run(int ranks, int floats, int repeats, Layout layout) {
         if (ranks < 2) {
             throw new IllegalArgumentException("ranks must be at least 2, got " + ranks);
         }
@@ -94,18 +87,18 @@ public final class AllReduceBenchmark {
         }
         double bits = 8.0 * Float.BYTES * floats;
         try {
-            double allReduceSeconds = layout == Layout.THREADS ? timeAllReduce(ranks, floats, repeats, storage)
-                    : RankProcesses.timeAllReduce(ranks, floats, repeats, storage);
+            double allReduceSeconds = layout == Layout.THREADS ? timeAllReduce(ranks, floats, repeats)
+                    : RankProcesses.timeAllReduce(ranks, floats, repeats);
             double socketSeconds = timeSocketCopy((long) Float.BYTES * floats, repeats, 1);
             double duplexSeconds = timeSocketCopy((long) Float.BYTES * floats, repeats, 2);
-            return new Result(ranks, floats, layout, storage, bits / allReduceSeconds / 1e9,
-                    bits / socketSeconds / 1e9, bits / duplexSeconds / 1e9);
+            return new Result(ranks, floats, layout, bits / allReduceSeconds / 1e9, bits / socketSeconds / 1e9,
+                    bits / duplexSeconds / 1e9);
         } catch (IOException e) {
             throw new CollectiveException("benchmark failed: " + e, -1, e);
         }
     }
 
-    private static double timeAllReduce(int ranks, int floats, int repeats, Storage storage) throws IOException {
+    private static double timeAllReduce(int ranks, int floats, int repeats) throws IOException {
         List<ServerSocketChannel> servers = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
@@ -123,7 +116,11 @@ public final class AllReduceBenchmark {
             for (int r = 0; r < ranks; r++) {
                 int rank = r;
                 done.add(pool.submit(() -> {
-                    RankBuffer buffer = RankBuffer.of(storage, floats, rank);
+                    float[] buffer = new float[floats];
+                    SplittableRandom random = new SplittableRandom(rank);
+                    for (int i = 0; i < floats; i++) {
+                        buffer[i] = (float) random.nextDouble(-1, 1);
+                    }
                     try (TcpRingCollective ring = TcpRingCollective.connect(rank,
                             servers.get(rank), addresses, TcpRingCollective.DEFAULT_TIMEOUT)) {
                         for (int k = 0; k <= repeats; k++) {
@@ -131,7 +128,7 @@ public final class AllReduceBenchmark {
                             if (rank == 0) {
                                 starts[k] = start.get();
                             }
-                            buffer.allReduceMean(ring);
+                            ring.allReduceMean(buffer);
                             ends[rank][k] = System.nanoTime();
                         }
                     }

@@ -1,9 +1,5 @@
 package dev.cluda.comm;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-
 /**
  * Collective operations among the {@link #size()} ranks of a data-parallel job (design:
  * ARCHITECTURE.md "Distributed training design"). Every rank must make the same calls, with the
@@ -38,43 +34,6 @@ public interface Collective extends AutoCloseable {
      * {@link #allReduceSum(float[])} result divided once by {@link #size()}.
      */
     void allReduceMean(float[] buffer);
-
-    /**
-     * {@link #allReduceSum(float[])} of little-endian fp32 values held in a byte buffer, element i at
-     * byte 4i over the buffer's whole capacity (its position and limit are ignored and kept). A direct
-     * buffer lets an implementation send from it and receive into it without copies; this default
-     * copies through an array.
-     */
-    default void allReduceSum(ByteBuffer floats) {
-        if (floats.capacity() % Float.BYTES != 0) {
-            throw new IllegalArgumentException("a buffer of fp32 values needs a capacity divisible by 4, got "
-                    + floats.capacity());
-        }
-        FloatBuffer view = floats.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().asFloatBuffer();
-        float[] values = new float[view.capacity()];
-        view.get(values);
-        allReduceSum(values);
-        view.clear();
-        view.put(values);
-    }
-
-    /** {@link #allReduceSum(ByteBuffer)}, then every element divided once by {@link #size()}, in place. */
-    default void allReduceMean(ByteBuffer floats) {
-        allReduceSum(floats);
-        FloatBuffer values = floats.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().asFloatBuffer();
-        float n = size();
-        float[] chunk = new float[Math.min(values.capacity(), 1 << 16)];
-        while (values.hasRemaining()) { // through an array, which the JIT divides vectorised
-            int at = values.position();
-            int length = Math.min(chunk.length, values.remaining());
-            values.get(chunk, 0, length);
-            for (int i = 0; i < length; i++) {
-                chunk[i] /= n;
-            }
-            values.position(at);
-            values.put(chunk, 0, length);
-        }
-    }
 
     /** Replaces every element by its exact sum over all ranks (e.g. confusion-matrix counts). */
     void allReduceSum(long[] buffer);

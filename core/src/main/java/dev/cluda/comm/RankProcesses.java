@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 
 /**
  * The all-reduce benchmark with each rank in its own JVM on loopback, as Spark executors are: no
@@ -32,8 +34,7 @@ final class RankProcesses {
     }
 
     /** Median over repeats of the slowest rank's time. */
-    static double timeAllReduce(int ranks, int floats, int repeats, AllReduceBenchmark.Storage storage)
-            throws IOException {
+    static double timeAllReduce(int ranks, int floats, int repeats) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         long heapMb = 256 + 3L * Float.BYTES * floats / (1 << 20);
@@ -43,7 +44,7 @@ final class RankProcesses {
             for (int r = 0; r < ranks; r++) {
                 Process p = new ProcessBuilder(java, "-Xmx" + heapMb + "m", "-cp",
                         System.getProperty("java.class.path"), RankProcesses.class.getName(),
-                        Integer.toString(r), Integer.toString(floats), Integer.toString(repeats), storage.name())
+                        Integer.toString(r), Integer.toString(floats), Integer.toString(repeats))
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
                 children.add(p);
@@ -99,7 +100,7 @@ final class RankProcesses {
         return line.substring(key.length() + 1);
     }
 
-    /** One rank: {@code RankProcesses RANK FLOATS REPEATS ARRAY|DIRECT}. */
+    /** One rank: {@code RankProcesses RANK FLOATS REPEATS}. */
     public static void main(String[] args) throws Exception {
         int rank = Integer.parseInt(args[0]);
         int floats = Integer.parseInt(args[1]);
@@ -110,15 +111,19 @@ final class RankProcesses {
         out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> addresses = List.of(in.readLine().split(","));
-        RankBuffer buffer = RankBuffer.of(AllReduceBenchmark.Storage.valueOf(args[3]), floats, rank);
+        float[] buffer = new float[floats];
+        SplittableRandom random = new SplittableRandom(rank);
+        for (int i = 0; i < floats; i++) {
+            buffer[i] = (float) random.nextDouble(-1, 1);
+        }
         double[] seconds = new double[repeats];
         try (TcpRingCollective ring = TcpRingCollective.connect(rank, server, addresses,
                 TcpRingCollective.DEFAULT_TIMEOUT)) {
-            buffer.allReduceMean(ring); // warm-up: JIT, socket buffers
+            ring.allReduceMean(buffer); // warm-up: JIT, socket buffers
             for (int k = 0; k < repeats; k++) {
                 ring.barrier();
                 long t0 = System.nanoTime();
-                buffer.allReduceMean(ring);
+                ring.allReduceMean(buffer);
                 seconds[k] = (System.nanoTime() - t0) / 1e9;
             }
             ring.barrier();
@@ -128,7 +133,11 @@ final class RankProcesses {
             line.append(k == 0 ? "" : ",").append(seconds[k]);
         }
         out.println(line);
-        out.println("crc32 " + Long.toHexString(buffer.crc32()));
+        CRC32 crc = new CRC32();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(Float.BYTES * floats);
+        bytes.asFloatBuffer().put(buffer);
+        crc.update(bytes.array());
+        out.println("crc32 " + Long.toHexString(crc.getValue()));
         out.flush();
     }
 }

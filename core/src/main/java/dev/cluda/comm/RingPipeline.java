@@ -150,13 +150,10 @@ final class RingPipeline implements Closeable {
             }
             checkStopped();
             Piece piece = plan.send(k);
-            ByteBuffer bytes = codec.sendView(piece.offset(), piece.length());
-            if (bytes == null) {
-                sendBuffer.clear();
-                codec.encode(piece.offset(), piece.length(), sendBuffer);
-                bytes = sendBuffer.flip();
-            }
-            write(what, bytes, plan.sendStep(k), plan.steps());
+            sendBuffer.clear();
+            codec.encode(piece.offset(), piece.length(), sendBuffer);
+            sendBuffer.flip();
+            write(what, sendBuffer, plan.sendStep(k), plan.steps());
         }
     }
 
@@ -201,17 +198,11 @@ final class RingPipeline implements Closeable {
         Thread s = senderThread;
         for (int r = 0; r < plan.receives().size(); r++) {
             Piece piece = plan.receives().get(r);
-            ByteBuffer direct = piece.action() == WireCodec.Action.COPY
-                    ? codec.receiveView(piece.offset(), piece.length()) : null;
-            if (direct != null) {
-                read(what, direct, piece.step(), plan.steps()); // straight into the caller's elements
-            } else {
-                receiveBuffer.clear();
-                receiveBuffer.limit(piece.length() * bytesPerElement);
-                read(what, receiveBuffer, piece.step(), plan.steps());
-                receiveBuffer.flip();
-                codec.decode(receiveBuffer, piece.offset(), piece.length(), piece.action());
-            }
+            receiveBuffer.clear();
+            receiveBuffer.limit(piece.length() * bytesPerElement);
+            read(what, receiveBuffer, piece.step(), plan.steps());
+            receiveBuffer.flip();
+            codec.decode(receiveBuffer, piece.offset(), piece.length(), piece.action());
             applied.incrementAndGet();
             s = s != null ? s : senderThread;
             if (s != null) {

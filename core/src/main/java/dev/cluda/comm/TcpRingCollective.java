@@ -2,7 +2,6 @@ package dev.cluda.comm;
 
 import dev.cluda.comm.OpHeader.Kind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -180,20 +179,6 @@ public final class TcpRingCollective implements Collective {
     @Override
     public void allReduceSum(float[] buffer) {
         allReduceFloats(buffer, Kind.ALL_REDUCE_SUM);
-    }
-
-    /** Sends from and receives into {@code floats} itself; only received sums are added element by element. */
-    @Override
-    public void allReduceSum(ByteBuffer floats) {
-        Objects.requireNonNull(floats, "floats");
-        if (floats.capacity() % Float.BYTES != 0) {
-            throw new IllegalArgumentException("a buffer of fp32 values needs a capacity divisible by 4, got "
-                    + floats.capacity());
-        }
-        int length = floats.capacity() / Float.BYTES;
-        int elements = pieceBytes / compression.bytesPerValue();
-        run(Kind.ALL_REDUCE_SUM, length, -1, RingPlan.allReduce(rank, size, length, elements),
-                WireCodec.of(floats, compression));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.cluda.comm;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -29,35 +28,10 @@ interface WireCodec {
     /** Applies {@code length} elements read from {@code src}'s position to {@code [offset, ...)}. */
     void decode(ByteBuffer src, int offset, int length, Action action);
 
-    /**
-     * The wire bytes of elements {@code [offset, offset + length)} to be sent as they are, without
-     * encoding into a send buffer; null where the elements need encoding. A view of its own, so the
-     * sending thread may consume it.
-     */
-    default ByteBuffer sendView(int offset, int length) {
-        return null;
-    }
-
-    /**
-     * Where the wire bytes of a {@link Action#COPY} piece can be read to directly, the elements
-     * themselves; null where they need decoding.
-     */
-    default ByteBuffer receiveView(int offset, int length) {
-        return null;
-    }
-
     static WireCodec of(float[] buffer, Compression compression, float[] scratch) {
         return compression == Compression.NONE
                 ? new Fp32(buffer, scratch)
-                : new Compressed16(Floats.of(buffer), compression);
-    }
-
-    /** Little-endian fp32 values in {@code floats}, element 0 at byte 0, over its whole capacity. */
-    static WireCodec of(ByteBuffer floats, Compression compression) {
-        ByteBuffer values = floats.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
-        return compression == Compression.NONE
-                ? new Fp32Bytes(values)
-                : new Compressed16(Floats.of(values), compression);
+                : new Compressed16(buffer, compression);
     }
 
     static WireCodec of(long[] buffer) {
@@ -106,111 +80,12 @@ interface WireCodec {
         }
     }
 
-    /**
-     * fp32 values that go on the wire as they are, straight from and into a byte buffer of them: a
-     * piece is sent from the buffer and a copied piece is read into it, with no copy in between; only
-     * received sums are added element by element.
-     */
-    final class Fp32Bytes implements WireCodec {
-        private final ByteBuffer values;
-        private float[] local = new float[0];
-        private float[] received = new float[0];
-
-        /** @param values little-endian, element i at byte 4i */
-        Fp32Bytes(ByteBuffer values) {
-            this.values = values;
-        }
-
-        @Override
-        public int bytesPerElement() {
-            return Float.BYTES;
-        }
-
-        @Override
-        public ByteBuffer sendView(int offset, int length) {
-            return range(offset, length);
-        }
-
-        @Override
-        public ByteBuffer receiveView(int offset, int length) {
-            return range(offset, length);
-        }
-
-        @Override
-        public void encode(int offset, int length, ByteBuffer dst) {
-            dst.put(range(offset, length));
-        }
-
-        @Override
-        public void decode(ByteBuffer src, int offset, int length, Action action) {
-            int at = src.position();
-            if (action == Action.COPY) {
-                range(offset, length).put(src.duplicate().limit(at + length * Float.BYTES));
-            } else {
-                // through two arrays: the JIT vectorises the addition of arrays, not of buffer elements
-                if (local.length < length) {
-                    local = new float[length];
-                    received = new float[length];
-                }
-                FloatBuffer mine = range(offset, length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-                mine.get(local, 0, length);
-                src.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(received, 0, length);
-                for (int i = 0; i < length; i++) {
-                    local[i] += received[i];
-                }
-                mine.clear();
-                mine.put(local, 0, length);
-            }
-            src.position(at + length * Float.BYTES);
-        }
-
-        private ByteBuffer range(int offset, int length) {
-            return values.duplicate().limit((offset + length) * Float.BYTES).position(offset * Float.BYTES);
-        }
-    }
-
-    /** Indexed fp32 elements, in a Java array or a byte buffer, for codecs that go element by element. */
-    interface Floats {
-        float get(int i);
-
-        void set(int i, float value);
-
-        static Floats of(float[] array) {
-            return new Floats() {
-                @Override
-                public float get(int i) {
-                    return array[i];
-                }
-
-                @Override
-                public void set(int i, float value) {
-                    array[i] = value;
-                }
-            };
-        }
-
-        /** @param values little-endian, element i at byte 4i */
-        static Floats of(ByteBuffer values) {
-            return new Floats() {
-                @Override
-                public float get(int i) {
-                    return values.getFloat(i * Float.BYTES);
-                }
-
-                @Override
-                public void set(int i, float value) {
-                    values.putFloat(i * Float.BYTES, value);
-                }
-            };
-        }
-    }
-
     /** fp32 values sent as FP16 or BF16, summed in fp32. */
     final class Compressed16 implements WireCodec {
-        private final Floats buffer;
+        private final float[] buffer;
         private final Compression compression;
 
-        Compressed16(Floats buffer, Compression compression) {
+        Compressed16(float[] buffer, Compression compression) {
             this.buffer = buffer;
             this.compression = compression;
         }
@@ -224,7 +99,7 @@ interface WireCodec {
         public void encode(int offset, int length, ByteBuffer dst) {
             int at = dst.position();
             for (int i = 0; i < length; i++) {
-                dst.putShort(at + 2 * i, compression.encode16(buffer.get(offset + i)));
+                dst.putShort(at + 2 * i, compression.encode16(buffer[offset + i]));
             }
             dst.position(at + 2 * length);
         }
@@ -232,14 +107,14 @@ interface WireCodec {
         @Override
         public void decode(ByteBuffer src, int offset, int length, Action action) {
             int at = src.position();
-            Floats b = buffer;
+            float[] b = buffer;
             for (int i = 0; i < length; i++) {
                 float received = compression.decode16(src.getShort(at + 2 * i));
-                b.set(offset + i, switch (action) {
-                    case ADD -> b.get(offset + i) + received;
-                    case ADD_FINAL -> compression.roundTrip(b.get(offset + i) + received);
+                b[offset + i] = switch (action) {
+                    case ADD -> b[offset + i] + received;
+                    case ADD_FINAL -> compression.roundTrip(b[offset + i] + received);
                     case COPY -> received;
-                });
+                };
             }
             src.position(at + 2 * length);
         }

@@ -16,12 +16,6 @@ class SingleRankCollectiveTest {
             c.allReduceMean(x);
             c.broadcast(x, 0);
             assertArrayEquals(new float[] {1.5f, -2f}, x);
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            bytes.putFloat(0, 1.5f).putFloat(4, -2f);
-            c.allReduceSum(bytes); // the interface's default: through an array
-            c.allReduceMean(bytes);
-            assertEquals(1.5f, bytes.getFloat(0));
-            assertEquals(-2f, bytes.getFloat(4));
             long[] counts = {3, 4};
             c.allReduceSum(counts);
             assertArrayEquals(new long[] {3, 4}, counts);

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cluda.testing.IntegrationTest;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 @IntegrationTest
 class TcpRingCollectiveTest {
@@ -127,64 +123,6 @@ class TcpRingCollectiveTest {
             for (int r = 0; r < n; r++) {
                 assertArrayEquals(sum, out.get(r).get(), "rank " + r);
             }
-        } finally {
-            Rings.closeAll(ring);
-        }
-    }
-
-    /**
-     * A byte buffer of floats, direct or on the heap, gives the array path's bits, with every compression, on
-     * lengths that end mid-piece; COPY pieces of a direct buffer are read straight into it.
-     */
-    @ParameterizedTest(name = "{0}, {1} ranks, direct {2}")
-    @CsvSource({"NONE, 2, true", "NONE, 3, true", "NONE, 3, false", "FP16, 3, true", "BF16, 2, true"})
-    void allReduceSumAndMean_byteBuffer_sameBitsAsTheArray(Compression compression, int n, boolean direct)
-            throws Exception {
-        int length = 1003;
-        List<TcpRingCollective> ring = Rings.connect(n, Duration.ofSeconds(10), compression, 64);
-        try {
-            List<Rings.Outcome<float[][]>> out = Rings.onEachRank(n, rank -> {
-                float[][] results = new float[4][];
-                for (int mean = 0; mean < 2; mean++) {
-                    float[] array = input(rank, length, 11);
-                    ByteBuffer bytes = (direct ? ByteBuffer.allocateDirect(4 * length) : ByteBuffer.allocate(4 * length))
-                            .order(ByteOrder.LITTLE_ENDIAN);
-                    bytes.asFloatBuffer().put(array);
-                    bytes.position(8).limit(40); // ignored and kept
-                    if (mean == 0) {
-                        ring.get(rank).allReduceSum(array);
-                        ring.get(rank).allReduceSum(bytes);
-                    } else {
-                        ring.get(rank).allReduceMean(array);
-                        ring.get(rank).allReduceMean(bytes);
-                    }
-                    assertEquals(8, bytes.position());
-                    assertEquals(40, bytes.limit());
-                    float[] fromBytes = new float[length];
-                    bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().asFloatBuffer().get(fromBytes);
-                    results[2 * mean] = array;
-                    results[2 * mean + 1] = fromBytes;
-                }
-                return results;
-            });
-            for (int r = 0; r < n; r++) {
-                float[][] results = out.get(r).get();
-                assertArrayEquals(results[0], results[1], "sum, rank " + r);
-                assertArrayEquals(results[2], results[3], "mean, rank " + r);
-                assertArrayEquals(out.get(0).get()[1], results[1], "every rank the same bits, rank " + r);
-            }
-        } finally {
-            Rings.closeAll(ring);
-        }
-    }
-
-    @Test
-    void allReduceSum_byteBufferOfOddCapacity_namesTheCapacity() throws Exception {
-        List<TcpRingCollective> ring = Rings.connect(2);
-        try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ring.get(0).allReduceSum(ByteBuffer.allocateDirect(10)));
-            assertTrue(e.getMessage().contains("10"), e.getMessage());
         } finally {
             Rings.closeAll(ring);
         }

@@ -123,38 +123,16 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    /** An enum's constants by name, case-insensitive; the message lists them in lower case. */
-    abstract static class CaseInsensitive<E extends Enum<E>> implements picocli.CommandLine.ITypeConverter<E> {
-        private final Class<E> type;
-
-        CaseInsensitive(Class<E> type) {
-            this.type = type;
-        }
-
+    /** {@code threads | processes}, case-insensitive. */
+    static final class LayoutConverter implements picocli.CommandLine.ITypeConverter<AllReduceBenchmark.Layout> {
         @Override
-        public E convert(String value) {
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equalsIgnoreCase(value)) {
-                    return constant;
+        public AllReduceBenchmark.Layout convert(String value) {
+            for (AllReduceBenchmark.Layout layout : AllReduceBenchmark.Layout.values()) {
+                if (layout.name().equalsIgnoreCase(value)) {
+                    return layout;
                 }
             }
-            throw new picocli.CommandLine.TypeConversionException("expected one of " + java.util.Arrays.stream(
-                    type.getEnumConstants()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList()
-                    + ", got '" + value + "'");
-        }
-    }
-
-    /** {@code threads | processes}. */
-    static final class LayoutConverter extends CaseInsensitive<AllReduceBenchmark.Layout> {
-        LayoutConverter() {
-            super(AllReduceBenchmark.Layout.class);
-        }
-    }
-
-    /** {@code array | direct}. */
-    static final class StorageConverter extends CaseInsensitive<AllReduceBenchmark.Storage> {
-        StorageConverter() {
-            super(AllReduceBenchmark.Storage.class);
+            throw new picocli.CommandLine.TypeConversionException("expected threads or processes, got '" + value + "'");
         }
     }
 
@@ -275,19 +253,13 @@ final class BenchCommand implements Runnable {
                         + " (default ${DEFAULT-VALUE})")
         AllReduceBenchmark.Layout layout;
 
-        @Option(names = "--buffer", defaultValue = "array", paramLabel = "array|direct",
-                converter = StorageConverter.class,
-                description = "each rank's values in a Java array, or in a direct buffer the ring sends from and"
-                        + " receives into without copies (default ${DEFAULT-VALUE})")
-        AllReduceBenchmark.Storage storage;
-
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            out.println(AllReduceBenchmark.run(ranks, floats, repeats, layout, storage).toJson());
+            out.println(AllReduceBenchmark.run(ranks, floats, repeats, layout).toJson());
             out.flush();
             return 0;
         }
