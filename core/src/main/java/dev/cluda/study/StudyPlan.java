@@ -43,11 +43,18 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
      * @param set overrides ({@code key=value}) after the configuration, before {@code train.seed}
      * @param perClass whether the per-class table lists it
      * @param about what the row tests, in a few words
+     * @param baseline the row it is compared with seed by seed, or {@code ""} for none
      */
-    public record Row(String name, String group, String config, List<String> set, boolean perClass, String about) {
+    public record Row(String name, String group, String config, List<String> set, boolean perClass, String about,
+                      String baseline) {
 
         public Row {
             set = List.copyOf(set);
+        }
+
+        /** A row without a baseline. */
+        public Row(String name, String group, String config, List<String> set, boolean perClass, String about) {
+            this(name, group, config, set, perClass, about, "");
         }
 
         /** The {@code cluda train} command that reproduces seed {@code seed} of this row. */
@@ -104,10 +111,18 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
                         besidePlan(file, r.getString("config")),
                         r.hasPath("set") ? r.getStringList("set") : List.of(),
                         r.hasPath("perClass") && r.getBoolean("perClass"),
-                        r.hasPath("about") ? r.getString("about") : ""));
+                        r.hasPath("about") ? r.getString("about") : "",
+                        r.hasPath("baseline") ? r.getString("baseline") : ""));
             }
             if (rows.isEmpty()) {
                 throw new UserInputException("study plan " + file + ": study.rows is empty");
+            }
+            for (int k = 0; k < rows.size(); k++) {
+                String baseline = rows.get(k).baseline();
+                if (!baseline.isEmpty() && (baseline.equals(rows.get(k).name()) || !names.contains(baseline))) {
+                    throw new UserInputException("study plan " + file + ": study.rows[" + k + "].baseline \""
+                            + baseline + "\" must name another row of the plan; rows: " + names.stream().sorted().toList());
+                }
             }
             return new StudyPlan(study.hasPath("title") ? study.getString("title") : file.getName(), seeds, rows,
                     file.getPath());

@@ -41,14 +41,27 @@ class ResultsPageTest {
                 unfinished(A, 3), unfinished(B, 3));
         String md = new ResultsPage(PLAN, "bin/cluda study --plan plan.conf --out R").markdown(runs, "chart.png");
         assertTrue(md.startsWith("# Title\n"), md);
-        assertTrue(md.contains("| a | first | 2 of 3 | 61.00 ± 1.41 | 60.00, 62.00 | 71.00 ± 1.41 / 65.50 ± 0.71 |"), md);
+        assertTrue(md.contains("| a | first | 2 of 3 | 61.00 ± 1.41 | 60.00, 62.00 | — | 71.00 ± 1.41 / 65.50 ± 0.71 |"),
+                md);
         assertTrue(md.contains("## other"), md);
-        assertTrue(md.contains("| b |  | 1 of 3 | 50.00 | 50.00 | — |"), md);
+        assertTrue(md.contains("| b |  | 1 of 3 | 50.00 | 50.00 | — | — |"), md);
         // per-class: only row a, class road (train id 0) is 60 + 0 and 62 + 0 -> 61.0
         assertTrue(md.contains("| class | a |"), md);
         assertTrue(md.contains("| road | 61.0 |"), md);
         assertTrue(md.contains("- b: `bin/cluda train --config conf/b.conf --set k=v --set train.seed=k --out RUN`"), md);
         assertTrue(md.contains("![mean ± std per row](chart.png)"), md);
+    }
+
+    @Test
+    void paired_differencesOverTheSeedsBothRowsFinished() {
+        StudyPlan.Row c = new StudyPlan.Row("c", "main", "conf/c.conf", List.of(), false, "", "a");
+        // seed 1: 63 - 60 = +3, seed 2: 61 - 62 = -1; seed 3 of a is unfinished, so c's seed 3 is left out
+        List<StudyRun> runs = List.of(run(A, 1, 60, 0, 0), run(A, 2, 62, 0, 0), unfinished(A, 3),
+                run(c, 1, 63, 0, 0), run(c, 2, 61, 0, 0), run(c, 3, 80, 0, 0));
+        assertEquals("+1.00 ± 2.83 vs a (2 seeds)", ResultsPage.paired(c, runs)); // sqrt((2^2 + 2^2) / 1)
+        assertEquals("+3.00 vs a (1 seed)", ResultsPage.paired(c, List.of(run(A, 1, 60, 0, 0), run(c, 1, 63, 0, 0))));
+        assertEquals("pending vs a", ResultsPage.paired(c, List.of(unfinished(A, 1), run(c, 1, 63, 0, 0))));
+        assertEquals("—", ResultsPage.paired(A, runs));
     }
 
     @Test

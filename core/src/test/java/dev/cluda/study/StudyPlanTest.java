@@ -28,7 +28,7 @@ class StudyPlanTest {
                   seeds = [1, 2]
                   rows = [
                     { name = a, config = "conf/x.conf", perClass = true, about = "first" }
-                    { name = b-2, group = extra, config = "conf/y.conf", set = ["uda.emaAlpha=0.96"] }
+                    { name = b-2, group = extra, config = "conf/y.conf", set = ["uda.emaAlpha=0.96"], baseline = a }
                   ]
                 }
                 """));
@@ -39,6 +39,8 @@ class StudyPlanTest {
         assertEquals("main", a.group());
         assertTrue(a.perClass());
         assertEquals(List.of(), a.set());
+        assertEquals("", a.baseline());
+        assertEquals("a", plan.rows().get(1).baseline());
         // configurations are relative to the plan's folder
         assertEquals("bin/cluda train --config " + dir.resolve("conf/y.conf")
                         + " --set uda.emaAlpha=0.96 --set train.seed=2 --out R", plan.rows().get(1).command(2, "R"));
@@ -54,6 +56,8 @@ class StudyPlanTest {
         "seeds = [1], rows = [{ name = a, config = c }, { name = a, config = c }] | study.rows[1].name \"a\" is used",
         "seeds = [1], rows = [{ name = a, config = c, set = [\"x\"] }]       | is not key=value",
         "seeds = [1], rows = [{ name = a }]                                   | config",
+        "seeds = [1], rows = [{ name = a, config = c, baseline = z }]         | study.rows[0].baseline \"z\" must name another row",
+        "seeds = [1], rows = [{ name = a, config = c, baseline = a }]         | study.rows[0].baseline \"a\" must name another row",
     })
     void load_badPlan_namesTheFileAndTheProblem(String body, String expected) throws IOException {
         File file = write("study { " + body + " }");
