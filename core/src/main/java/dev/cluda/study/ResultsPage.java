@@ -1,6 +1,7 @@
 package dev.cluda.study;
 
 import dev.cluda.data.CityscapesClass;
+import dev.cluda.eval.EvalResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -20,7 +22,8 @@ import org.knowm.xchart.CategoryChartBuilder;
  * The results page of a study: per group a table of mean ± sample standard deviation of the final
  * mIoU over the finished seeds (with each seed's value, the pseudo-label quality of teacher and
  * student where it was logged, and pending runs counted), the per-class IoU of the rows that ask
- * for it, the command of every row, and a bar chart of mean ± std.
+ * for it (and, where a row's baseline asks for it too, the per-class differences seed by seed), the
+ * command of every row, and a bar chart of mean ± std.
  */
 public final class ResultsPage {
 
@@ -119,6 +122,25 @@ public final class ResultsPage {
                 b.append('\n');
             }
         }
+        List<StudyPlan.Row> pairedPerClass = perClass.stream()
+                .filter(r -> perClass.stream().anyMatch(o -> o.name().equals(r.baseline()))).toList();
+        if (!pairedPerClass.isEmpty()) {
+            // where a row's mIoU difference comes from: its per-class IoU minus its baseline's, seed by seed
+            b.append("\n## Per-class IoU against the baseline (mean ± std of the seed-by-seed differences)\n\n");
+            b.append("| class |");
+            pairedPerClass.forEach(r -> b.append(' ').append(r.name()).append(" − ").append(r.baseline())
+                    .append(" |"));
+            b.append("\n|---|").append("---|".repeat(pairedPerClass.size())).append('\n');
+            for (CityscapesClass c : CityscapesClass.values()) {
+                b.append("| ").append(c.displayName()).append(" |");
+                for (StudyPlan.Row row : pairedPerClass) {
+                    List<Double> d = differences(row, runs, e -> e.classIou()[c.trainId()]);
+                    b.append(' ').append(d.isEmpty() ? "—" : signed(Spread.of(d), "%+.1f", "%+.1f ± %.1f"))
+                            .append(" |");
+                }
+                b.append('\n');
+            }
+        }
         b.append("\n## Commands\n\nSeed `k` of each row (the study passes `--set train.seed=k`):\n\n");
         for (StudyPlan.Row row : byRow.keySet()) {
             b.append("- ").append(row.name()).append(": `")
@@ -136,23 +158,35 @@ public final class ResultsPage {
         if (row.baseline().isEmpty()) {
             return "—";
         }
-        Map<Integer, Double> base = new HashMap<>();
-        for (StudyRun r : runs) {
-            if (r.row().name().equals(row.baseline()) && r.finished()) {
-                base.put(r.seed(), r.eval().mIoU());
-            }
-        }
-        List<Double> differences = runs.stream()
-                .filter(r -> r.row().equals(row) && r.finished() && base.containsKey(r.seed()))
-                .map(r -> r.eval().mIoU() - base.get(r.seed())).toList();
+        List<Double> differences = differences(row, runs, EvalResult::mIoU);
         if (differences.isEmpty()) {
             return "pending vs " + row.baseline();
         }
-        Spread d = Spread.of(differences);
-        String value = differences.size() == 1 ? String.format(Locale.ROOT, "%+.2f", d.mean())
-                : String.format(Locale.ROOT, "%+.2f ± %.2f", d.mean(), d.std());
-        return value + " vs " + row.baseline() + " (" + differences.size()
-                + (differences.size() == 1 ? " seed)" : " seeds)");
+        return signed(Spread.of(differences), "%+.2f", "%+.2f ± %.2f") + " vs " + row.baseline() + " ("
+                + differences.size() + (differences.size() == 1 ? " seed)" : " seeds)");
+    }
+
+    /**
+     * {@code metric} of the row's finished runs minus that of its baseline's run of the same seed, over
+     * the seeds both finished where both values are numbers (a class absent from the evaluation
+     * split has a NaN IoU); empty without a baseline.
+     */
+    static List<Double> differences(StudyPlan.Row row, List<StudyRun> runs, ToDoubleFunction<EvalResult> metric) {
+        Map<Integer, Double> base = new HashMap<>();
+        for (StudyRun r : runs) {
+            if (!row.baseline().isEmpty() && r.row().name().equals(row.baseline()) && r.finished()) {
+                base.put(r.seed(), metric.applyAsDouble(r.eval()));
+            }
+        }
+        return runs.stream()
+                .filter(r -> r.row().equals(row) && r.finished() && base.containsKey(r.seed()))
+                .map(r -> metric.applyAsDouble(r.eval()) - base.get(r.seed()))
+                .filter(d -> !Double.isNaN(d)).toList();
+    }
+
+    private static String signed(Spread s, String one, String many) {
+        return s.n() == 1 ? String.format(Locale.ROOT, one, s.mean())
+                : String.format(Locale.ROOT, many, s.mean(), s.std());
     }
 
     private CategoryChart chart(List<StudyRun> runs) {

@@ -65,6 +65,26 @@ class ResultsPageTest {
     }
 
     @Test
+    void markdown_perClassDifferencesSeedBySeedForRowsWhoseBaselineHasPerClass() {
+        StudyPlan.Row c = new StudyPlan.Row("c", "main", "conf/c.conf", List.of(), true, "", "a");
+        StudyPlan.Row d = new StudyPlan.Row("d", "main", "conf/d.conf", List.of(), true, "", "b"); // b: no per-class
+        double[] classes = run(A, 1, 60, 0, 0).eval().classIou();
+        classes[3] = Double.NaN; // wall absent from seed 1's evaluation: only seed 2 counts
+        StudyRun a1 = new StudyRun(A, 1, "runs/a/seed1", 1000, new EvalResult(1000, 100, classes, 60, 60, 60, 90),
+                0, 0);
+        List<StudyRun> runs = List.of(a1, run(A, 2, 62, 0, 0), run(c, 1, 63, 0, 0), run(c, 2, 61, 0, 0),
+                run(d, 1, 50, 0, 0));
+        String md = new ResultsPage(new StudyPlan("T", List.of(1, 2), List.of(A, B, c, d), "p.conf"), "cmd")
+                .markdown(runs, "chart.png");
+        assertTrue(md.contains("| class | c − a |\n"), md);
+        // every class of c is +3 (seed 1) and -1 (seed 2) against a: mean 1, std sqrt(8) = 2.83
+        assertTrue(md.contains("| road | +1.0 ± 2.8 |"), md);
+        assertTrue(md.contains("| wall | -1.0 |"), md);
+        assertEquals(List.of(3.0, -1.0), ResultsPage.differences(c, runs, e -> e.classIou()[0]));
+        assertEquals(List.of(), ResultsPage.differences(A, runs, EvalResult::mIoU));
+    }
+
+    @Test
     void write_writesThePageAndAPngChartBesideIt() throws IOException {
         Path page = dir.resolve("docs").resolve("RESULTS.md");
         new ResultsPage(PLAN, "cmd").write(List.of(run(A, 1, 60, 70, 65), unfinished(B, 1)), page, "results.png");
