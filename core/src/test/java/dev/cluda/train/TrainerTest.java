@@ -58,9 +58,10 @@ class TrainerTest {
     @BeforeAll
     void trainBothRuns() throws IOException {
         manager = NDManager.newBaseManager();
-        // feature distance on as well, so the frozen ImageNet model is part of the resumed state
+        // feature distance on as well, so the frozen ImageNet model is part of the resumed state; MIC's
+        // masked pass (with its contrast) too, so its jitter, blur and mask draws must resume in step
         CludaConfig config = TinyExperiment.config(dir.resolve("synthetic"), "train.iters=6",
-                "train.checkpointInterval=3", "uda.fd.enabled=true");
+                "train.checkpointInterval=3", "uda.fd.enabled=true", "mic.enabled=true", "mic.contrastive=true");
         runA = dir.resolve("a").toString();
         runB = dir.resolve("b").toString();
         new Trainer(config, store, runA, new Trainer.Listener() { }).run(false);
@@ -107,6 +108,7 @@ class TrainerTest {
         for (String part : List.of("student", "teacher", "optimizer")) {
             assertSameArrays(part, a.parts().get(part), b.parts().get(part));
         }
+        assertTrue(Files.readString(Path.of(runB, "metrics.jsonl")).contains("loss.ce_masked"), "MIC did not run");
     }
 
     @Test
