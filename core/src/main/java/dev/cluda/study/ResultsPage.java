@@ -48,11 +48,16 @@ public final class ResultsPage {
 
     private final StudyPlan plan;
     private final String command;
+    private final String out;
 
-    /** @param command the command line that produced (and reproduces) the study */
-    public ResultsPage(StudyPlan plan, String command) {
+    /**
+     * @param command the command line that produced (and reproduces) the study
+     * @param out the study's folder (its runs lie in {@code <out>/<row>/seed<k>})
+     */
+    public ResultsPage(StudyPlan plan, String command, String out) {
         this.plan = plan;
         this.command = command;
+        this.out = out;
     }
 
     /** Writes {@code markdown} and, beside it, the chart {@code chartName} (PNG). */
@@ -144,7 +149,7 @@ public final class ResultsPage {
         b.append("\n## Commands\n\nSeed `k` of each row (the study passes `--set train.seed=k`):\n\n");
         for (StudyPlan.Row row : byRow.keySet()) {
             b.append("- ").append(row.name()).append(": `")
-                    .append(row.command(0, "RUN").replace("train.seed=0", "train.seed=k")).append("`\n");
+                    .append(row.command("k", out, out + "/" + row.name() + "/seedk")).append("`\n");
         }
         return b.toString();
     }

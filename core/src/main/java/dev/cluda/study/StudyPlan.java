@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  *   rows = [
  *     { name = daformer, group = main, config = "../synthetic-daformer.conf",
  *       set = ["uda.emaAlpha=0.96"], perClass = true, about = "self-training, no contrast" }
+ *     { name = cluda-init-source, config = "../synthetic.conf",
+ *       set = ["model.init={out}/source-only/seed{seed}"] }   # each seed starts from its own source-only run
  *   ]
  * }
  * </pre>
@@ -32,6 +35,7 @@ import java.util.regex.Pattern;
 public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, String file) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{[A-Za-z_]+}");
 
     /**
      * One row of the study.
@@ -40,7 +44,8 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
      * @param group the table it is listed in (e.g. {@code main}, {@code diagnostics})
      * @param config the experiment configuration (in the plan: relative to the plan's folder; here:
      *     relative to the working directory where it lies below it, else absolute)
-     * @param set overrides ({@code key=value}) after the configuration, before {@code train.seed}
+     * @param set overrides ({@code key=value}) after the configuration, before {@code train.seed};
+     *     {@code {seed}} stands for the run's seed and {@code {out}} for the study's folder
      * @param perClass whether the per-class table lists it
      * @param about what the row tests, in a few words
      * @param baseline the row it is compared with seed by seed, or {@code ""} for none
@@ -57,13 +62,29 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
             this(name, group, config, set, perClass, about, "");
         }
 
-        /** The {@code cluda train} command that reproduces seed {@code seed} of this row. */
-        public String command(int seed, String out) {
-            StringBuilder b = new StringBuilder("bin/cluda train --config ").append(config);
+        /**
+         * The overrides of seed {@code seed}: {@link #set()} with its placeholders filled in, then
+         * {@code train.seed}.
+         *
+         * @param seed the seed (a number, or a symbol such as {@code k} for the results page)
+         * @param out the study's folder, which {@code {out}} stands for
+         */
+        public List<String> overrides(String seed, String out) {
+            List<String> all = new ArrayList<>();
             for (String s : set) {
+                all.add(s.replace("{seed}", seed).replace("{out}", out));
+            }
+            all.add("train.seed=" + seed);
+            return all;
+        }
+
+        /** The {@code cluda train} command that trains seed {@code seed} of this row into {@code runDir}. */
+        public String command(String seed, String out, String runDir) {
+            StringBuilder b = new StringBuilder("bin/cluda train --config ").append(config);
+            for (String s : overrides(seed, out)) {
                 b.append(" --set ").append(s);
             }
-            return b.append(" --set train.seed=").append(seed).append(" --out ").append(out).toString();
+            return b.append(" --out ").append(runDir).toString();
         }
     }
 
@@ -105,6 +126,11 @@ public record StudyPlan(String title, List<Integer> seeds, List<Row> rows, Strin
                 for (String s : r.hasPath("set") ? r.getStringList("set") : List.<String>of()) {
                     if (!s.contains("=")) {
                         throw new UserInputException(where + ".set: \"" + s + "\" is not key=value");
+                    }
+                    Matcher m = PLACEHOLDER.matcher(s.replace("{seed}", "").replace("{out}", ""));
+                    if (m.find()) {
+                        throw new UserInputException(where + ".set: \"" + s + "\" has the placeholder " + m.group()
+                                + "; a plan knows {seed} (the run's seed) and {out} (the study's folder)");
                     }
                 }
                 rows.add(new Row(name, r.hasPath("group") ? r.getString("group") : "main",

@@ -45,16 +45,14 @@ public final class StudyRunner {
         this.store = store;
         for (int seed : seeds) {
             for (StudyPlan.Row row : this.rows) {
-                configs.add(config(row, seed));
+                configs.add(config(row, seed, out));
             }
         }
     }
 
     /** The configuration of seed {@code seed} of {@code row}: its file, its overrides, then the seed. */
-    static CludaConfig config(StudyPlan.Row row, int seed) {
-        List<String> overrides = new ArrayList<>(row.set());
-        overrides.add("train.seed=" + seed);
-        return CludaConfig.from(ConfigLoader.load(new File(row.config()), overrides));
+    static CludaConfig config(StudyPlan.Row row, int seed, String out) {
+        return CludaConfig.from(ConfigLoader.load(new File(row.config()), row.overrides(String.valueOf(seed), out)));
     }
 
     /** Where seed {@code seed} of {@code row} runs. */

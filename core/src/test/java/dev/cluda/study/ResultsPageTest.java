@@ -39,7 +39,7 @@ class ResultsPageTest {
                 run(A, 1, 60, 70, 65), run(B, 1, 50, Double.NaN, Double.NaN),
                 run(A, 2, 62, 72, 66), unfinished(B, 2),
                 unfinished(A, 3), unfinished(B, 3));
-        String md = new ResultsPage(PLAN, "bin/cluda study --plan plan.conf --out R").markdown(runs, "chart.png");
+        String md = new ResultsPage(PLAN, "bin/cluda study --plan plan.conf --out R", "R").markdown(runs, "chart.png");
         assertTrue(md.startsWith("# Title\n"), md);
         assertTrue(md.contains("| a | first | 2 of 3 | 61.00 ± 1.41 | 60.00, 62.00 | — | 71.00 ± 1.41 / 65.50 ± 0.71 |"),
                 md);
@@ -48,7 +48,7 @@ class ResultsPageTest {
         // per-class: only row a, class road (train id 0) is 60 + 0 and 62 + 0 -> 61.0
         assertTrue(md.contains("| class | a |"), md);
         assertTrue(md.contains("| road | 61.0 |"), md);
-        assertTrue(md.contains("- b: `bin/cluda train --config conf/b.conf --set k=v --set train.seed=k --out RUN`"), md);
+        assertTrue(md.contains("- b: `bin/cluda train --config conf/b.conf --set k=v --set train.seed=k --out R/b/seedk`"), md);
         assertTrue(md.contains("![mean ± std per row](chart.png)"), md);
     }
 
@@ -74,7 +74,7 @@ class ResultsPageTest {
                 0, 0);
         List<StudyRun> runs = List.of(a1, run(A, 2, 62, 0, 0), run(c, 1, 63, 0, 0), run(c, 2, 61, 0, 0),
                 run(d, 1, 50, 0, 0));
-        String md = new ResultsPage(new StudyPlan("T", List.of(1, 2), List.of(A, B, c, d), "p.conf"), "cmd")
+        String md = new ResultsPage(new StudyPlan("T", List.of(1, 2), List.of(A, B, c, d), "p.conf"), "cmd", "R")
                 .markdown(runs, "chart.png");
         assertTrue(md.contains("| class | c − a |\n"), md);
         // every class of c is +3 (seed 1) and -1 (seed 2) against a: mean 1, std sqrt(8) = 2.83
@@ -87,7 +87,7 @@ class ResultsPageTest {
     @Test
     void write_writesThePageAndAPngChartBesideIt() throws IOException {
         Path page = dir.resolve("docs").resolve("RESULTS.md");
-        new ResultsPage(PLAN, "cmd").write(List.of(run(A, 1, 60, 70, 65), unfinished(B, 1)), page, "results.png");
+        new ResultsPage(PLAN, "cmd", "R").write(List.of(run(A, 1, 60, 70, 65), unfinished(B, 1)), page, "results.png");
         assertTrue(Files.readString(page).contains("| a | first | 1 of 3 | 60.00 |"));
         byte[] png = Files.readAllBytes(dir.resolve("docs").resolve("results.png"));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));

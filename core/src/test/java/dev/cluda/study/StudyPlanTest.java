@@ -43,7 +43,7 @@ class StudyPlanTest {
         assertEquals("a", plan.rows().get(1).baseline());
         // configurations are relative to the plan's folder
         assertEquals("bin/cluda train --config " + dir.resolve("conf/y.conf")
-                        + " --set uda.emaAlpha=0.96 --set train.seed=2 --out R", plan.rows().get(1).command(2, "R"));
+                        + " --set uda.emaAlpha=0.96 --set train.seed=2 --out R", plan.rows().get(1).command("2", "S", "R"));
         assertEquals(List.of("b-2"), plan.select(List.of("extra")).stream().map(StudyPlan.Row::name).toList());
         assertEquals(plan.rows(), plan.select(List.of()));
     }
@@ -58,12 +58,23 @@ class StudyPlanTest {
         "seeds = [1], rows = [{ name = a }]                                   | config",
         "seeds = [1], rows = [{ name = a, config = c, baseline = z }]         | study.rows[0].baseline \"z\" must name another row",
         "seeds = [1], rows = [{ name = a, config = c, baseline = a }]         | study.rows[0].baseline \"a\" must name another row",
+        "seeds = [1], rows = [{ name = a, config = c, set = [\"model.init={run}/x\"] }] | study.rows[0].set: \"model.init={run}/x\" has the placeholder {run}",
     })
     void load_badPlan_namesTheFileAndTheProblem(String body, String expected) throws IOException {
         File file = write("study { " + body + " }");
         UserInputException e = assertThrows(UserInputException.class, () -> StudyPlan.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void overrides_fillSeedAndStudyFolder_thenAddTheSeed() {
+        StudyPlan.Row row = new StudyPlan.Row("i", "main", "c.conf",
+                List.of("model.init={out}/source-only/seed{seed}", "uda.emaAlpha=0.96"), false, "");
+        assertEquals(List.of("model.init=runs/study/source-only/seed3", "uda.emaAlpha=0.96", "train.seed=3"),
+                row.overrides("3", "runs/study"));
+        assertEquals("bin/cluda train --config c.conf --set model.init=S/source-only/seedk --set uda.emaAlpha=0.96"
+                + " --set train.seed=k --out S/i/seedk", row.command("k", "S", "S/i/seedk"));
     }
 
     @Test

@@ -74,6 +74,25 @@ class StudyRunnerTest {
         assertEquals(1, runner.run(listener, new Trainer.Listener() { }), "once free, the skipped run is trained");
     }
 
+    /** {out} and {seed} in a row's overrides: each seed starts from the same seed of an earlier row. */
+    @Test
+    void run_placeholders_initialiseEachSeedFromItsOwnEarlierRun() throws IOException {
+        StudyPlan.Row source = sourceOnlyRow();
+        List<String> set = new ArrayList<>(source.set());
+        set.add("model.init={out}/source-only/seed{seed}");
+        StudyPlan.Row init = new StudyPlan.Row("init-source", "main", source.config(), set, false, "tiny", "source-only");
+        StudyPlan plan = new StudyPlan("tiny", List.of(1, 2), List.of(source, init), "plan.conf");
+        String out = dir.resolve("runs").toString();
+        StudyRunner runner = new StudyRunner(plan, plan.rows(), out, new LocalFileStore());
+
+        assertEquals(4, runner.run(recording(new ArrayList<>(), new ArrayList<>()), new Trainer.Listener() { }));
+        for (int seed : List.of(1, 2)) {
+            String written = Files.readString(Path.of(runner.dir(init, seed), "config.conf"));
+            assertTrue(written.contains(Path.of(out, "source-only", "seed" + seed).toString()), written);
+        }
+        assertTrue(runner.state().stream().allMatch(StudyRun::finished), runner.state().toString());
+    }
+
     private StudyPlan.Row sourceOnlyRow() {
         List<String> set = TinyExperiment.overrides(dir.resolve("synthetic"), "uda.enabled=false",
                 "contrastive.source=false", "contrastive.mixed=false");

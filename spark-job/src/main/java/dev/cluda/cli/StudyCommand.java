@@ -63,7 +63,7 @@ final class StudyCommand implements Callable<Integer> {
         // every configuration is checked before the first run trains
         StudyRunner all = new StudyRunner(study, study.rows(), out, store);
         StudyRunner selected = new StudyRunner(study, study.select(rows), out, store);
-        ResultsPage page = new ResultsPage(study, "bin/cluda study --plan " + plan.getPath() + " --out " + out);
+        ResultsPage page = new ResultsPage(study, "bin/cluda study --plan " + plan.getPath() + " --out " + out, out);
         page.write(all.state(), results, chart);
         if (!reportOnly) {
             int trained = selected.run(new StudyRunner.Listener() {
