@@ -2,6 +2,9 @@ package dev.cluda.study;
 
 import dev.cluda.data.CityscapesClass;
 import dev.cluda.eval.EvalResult;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,16 +17,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.Styler;
 
 /**
  * The results page of a study: per group a table of mean ± sample standard deviation of the final
  * mIoU over the finished seeds (with each seed's value, the pseudo-label quality of teacher and
  * student where it was logged, and pending runs counted), the per-class IoU of the rows that ask
  * for it (and, where a row's baseline asks for it too, the per-class differences seed by seed), the
- * command of every row, and a bar chart of mean ± std.
+ * command of every row, and a bar chart of mean ± std per group with each seed's value.
  */
 public final class ResultsPage {
 
@@ -65,7 +71,9 @@ public final class ResultsPage {
         Path parent = markdown.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path chart = parent.resolve(chartName);
-        BitmapEncoder.saveBitmap(chart(runs), chart.toString(), BitmapEncoder.BitmapFormat.PNG);
+        if (!ImageIO.write(chart(runs), "png", chart.toFile())) {
+            throw new IOException("no PNG writer in this JVM to write " + chart);
+        }
         Path tmp = parent.resolve("." + markdown.getFileName() + ".tmp");
         Files.writeString(tmp, markdown(runs, chartName), StandardCharsets.UTF_8);
         Files.move(tmp, markdown, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -194,33 +202,90 @@ public final class ResultsPage {
                 : String.format(Locale.ROOT, many, s.mean(), s.std());
     }
 
-    private CategoryChart chart(List<StudyRun> runs) {
-        Map<StudyPlan.Row, List<StudyRun>> byRow = byRow(runs);
-        List<String> names = new ArrayList<>();
-        List<Double> means = new ArrayList<>();
-        List<Double> errors = new ArrayList<>();
-        byRow.forEach((row, list) -> {
-            Spread s = Spread.of(list.stream().filter(StudyRun::finished).map(r -> r.eval().mIoU()).toList());
-            if (s.n() > 0) {
-                names.add(row.name());
-                means.add(s.mean());
-                errors.add(Double.isNaN(s.std()) ? 0.0 : s.std());
+    /** The chart: one panel per group, stacked, so each group's rows are read side by side. */
+    private BufferedImage chart(List<StudyRun> runs) {
+        List<BufferedImage> images = panels(runs).stream().map(BitmapEncoder::getBufferedImage).toList();
+        int width = images.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+        int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
+        BufferedImage out = new BufferedImage(width, Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, Math.max(1, height));
+            int y = 0;
+            for (BufferedImage image : images) {
+                g.drawImage(image, 0, y, null);
+                y += image.getHeight();
             }
-        });
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(720, 110 * names.size())).height(400)
-                .title("mIoU per row: mean ± std over seeds").yAxisTitle("target mIoU (%)").build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setXAxisLabelRotation(30);
-        // differences of a point or two must stay visible: the axis starts below the lowest bar, not at 0
-        double lowest = means.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        chart.getStyler().setYAxisMin(Math.max(0, Math.floor((lowest - 5) / 10) * 10));
-        if (names.isEmpty()) {
-            names.add("(no finished run yet)");
-            means.add(0.0);
-            errors.add(0.0);
+        } finally {
+            g.dispose();
         }
-        chart.addSeries("mIoU", names, means, errors);
-        return chart;
+        return out;
+    }
+
+    /**
+     * Per group a bar chart of the rows' mean ± std, with each seed's value as a dot on its bar (the
+     * spread of two or three seeds is better read from the seeds than from an error bar alone).
+     */
+    List<CategoryChart> panels(List<StudyRun> runs) {
+        Map<String, Map<StudyPlan.Row, List<StudyRun>>> groups = new LinkedHashMap<>();
+        byRow(runs).forEach((row, list) -> groups.computeIfAbsent(row.group(), g -> new LinkedHashMap<>())
+                .put(row, list.stream().filter(StudyRun::finished).toList()));
+        // one width for every panel, so the stacked image is a tidy column
+        int width = Math.max(720, 150 * groups.values().stream().mapToInt(Map::size).max().orElse(0));
+        List<CategoryChart> panels = new ArrayList<>();
+        groups.forEach((group, rows) -> {
+            List<String> names = new ArrayList<>();
+            List<Double> means = new ArrayList<>();
+            List<Double> errors = new ArrayList<>();
+            rows.forEach((row, done) -> {
+                Spread s = Spread.of(done.stream().map(r -> r.eval().mIoU()).toList());
+                if (s.n() > 0) {
+                    names.add(row.name());
+                    means.add(s.mean());
+                    errors.add(Double.isNaN(s.std()) ? 0.0 : s.std());
+                }
+            });
+            if (names.isEmpty()) {
+                return;
+            }
+            CategoryChart chart = new CategoryChartBuilder().width(width).height(340)
+                    .title(group + ": mIoU per row, mean ± std over seeds (dots: each seed)")
+                    .yAxisTitle("target mIoU (%)").build();
+            chart.getStyler().setOverlapped(true);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setXAxisLabelRotation(names.size() > 5 ? 20 : 0);
+            chart.getStyler().setMarkerSize(8);
+            // light bars, dark dots: the seeds stay visible on top of the mean
+            chart.getStyler().setSeriesColors(new Color[] {new Color(0x9E, 0xC9, 0xE2), new Color(0xD9, 0x5F, 0x02),
+                new Color(0x75, 0x70, 0xB3), new Color(0x1B, 0x9E, 0x77), new Color(0xE7, 0x29, 0x8A)});
+            chart.getStyler().setChartBackgroundColor(Color.WHITE);
+            // differences of a point or two must stay visible: the axis starts below the lowest seed, not at 0
+            double lowest = rows.values().stream().flatMap(List::stream).mapToDouble(r -> r.eval().mIoU())
+                    .min().orElse(0);
+            chart.getStyler().setYAxisMin(Math.max(0, Math.floor((lowest - 3) / 5) * 5));
+            chart.addSeries("mean ± std", names, means, errors);
+            for (int seed : plan.seeds()) {
+                List<Double> values = new ArrayList<>();
+                for (StudyPlan.Row row : rows.keySet()) {
+                    if (names.contains(row.name())) {
+                        values.add(rows.get(row).stream().filter(r -> r.seed() == seed)
+                                .map(r -> r.eval().mIoU()).findFirst().orElse(null));
+                    }
+                }
+                if (values.stream().anyMatch(v -> v != null)) {
+                    chart.addSeries("seed " + seed, names, values)
+                            .setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+                }
+            }
+            panels.add(chart);
+        });
+        if (panels.isEmpty()) {
+            CategoryChart empty = new CategoryChartBuilder().width(640).height(340).title("no finished run yet").build();
+            empty.addSeries("mIoU", List.of("(no finished run yet)"), List.of(0.0));
+            panels.add(empty);
+        }
+        return panels;
     }
 
     private static Map<StudyPlan.Row, List<StudyRun>> byRow(List<StudyRun> runs) {

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +94,22 @@ class ResultsPageTest {
         assertTrue(Files.readString(page).contains("| a | first | 1 of 3 | 60.00 |"));
         byte[] png = Files.readAllBytes(dir.resolve("docs").resolve("results.png"));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+    }
+
+    @Test
+    void panels_drawEachGroupWithItsRowsMeansSpreadsAndEverySeed() {
+        List<StudyRun> runs = List.of(run(A, 1, 60, 70, 65), run(A, 3, 64, 70, 65), run(B, 2, 50, 0, 0),
+                unfinished(B, 1));
+        List<CategoryChart> panels = new ResultsPage(PLAN, "cmd", "R").panels(runs);
+        assertEquals(2, panels.size(), "one panel per group: main, other");
+        Map<String, CategorySeries> main = panels.get(0).getSeriesMap();
+        assertEquals(List.of("mean ± std", "seed 1", "seed 3"), List.copyOf(main.keySet()), "seed 2 of a is missing");
+        assertEquals(List.of(62.0), List.copyOf(main.get("mean ± std").getYData()));
+        assertEquals(Math.sqrt(8), main.get("mean ± std").getExtraValues().iterator().next().doubleValue(), 1e-12); // sample std of 60, 64
+        assertEquals(List.of(64.0), List.copyOf(main.get("seed 3").getYData()));
+        Map<String, CategorySeries> other = panels.get(1).getSeriesMap();
+        assertEquals(List.of("mean ± std", "seed 2"), List.copyOf(other.keySet()), "b's unfinished seed 1 is not drawn");
+        assertEquals(List.of("b"), List.copyOf(other.get("seed 2").getXData()));
     }
 
     /** A finished run whose every class IoU is {@code mIoU} + its train id. */
